@@ -1,0 +1,49 @@
+# Two commands matter: `make run` (the app, embedded mode, demo data) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# The newest Python 3.12+ on this machine (pyenv installs included).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 /usr/local/bin/python3.1[2-9] 2>/dev/null | sort -rV) python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p || echo $$p; } && break; done)
+HTMX := static/vendor/htmx.min.js
+
+.PHONY: install run test lint bench messages clean
+
+install: $(VENV)/.installed $(HTMX)
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12+ is required (tried python3.14, python3.13, python3.12, pyenv)"; exit 1; }
+	@echo "Using $(PYTHON)"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(HTMX): package.json
+	npm install --no-audit --no-fund --silent
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+run: install
+	mkdir -p var/mail
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A crm worker --loglevel=info --concurrency=2 & \
+	$(VENV)/bin/celery -A crm beat --loglevel=info --schedule var/celerybeat-schedule & \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) manage.py benchmark_pages
+
+messages: install
+	cd $(CURDIR) && $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=node_modules && $(PY) manage.py compilemessages -l nl
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var

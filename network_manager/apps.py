@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class NetworkManagerConfig(AppConfig):
+    name = "network_manager"

@@ -1,0 +1,455 @@
+"""Every write of the relations app: one call, one transaction, permission checked."""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from relations import permissions, selectors
+from relations.models import (
+    Affiliation,
+    Contact,
+    FollowUp,
+    Interaction,
+    Organisation,
+    Relationship,
+    ReminderLog,
+    Tag,
+    Team,
+    User,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """A business rule refused the change; `field` names the input it concerns."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class DuplicateContactEmail(ServiceError):
+    def __init__(self, existing: Contact) -> None:
+        super().__init__(
+            _("A contact with this e-mail address already exists: %(name)s.")
+            % {"name": existing.full_name},
+            field="email",
+        )
+        self.existing = existing
+
+
+class DuplicateOrganisation(ServiceError):
+    def __init__(self, existing: Organisation) -> None:
+        super().__init__(_("An organisation with this name already exists."), field="name")
+        self.existing = existing
+
+
+CONTACT_FIELDS = {
+    "first_name",
+    "last_name",
+    "job_title",
+    "organisation",
+    "email",
+    "phone",
+    "notes",
+    "owner",
+    "cadence_days",
+    "legal_basis",
+    "legal_basis_note",
+    "archived",
+}
+ORGANISATION_FIELDS = {"name", "sector", "city", "website", "notes", "owner"}
+
+
+def _tags_from_names(names: list[str]) -> list[Tag]:
+    cleaned = sorted({name.strip().lower() for name in names if name.strip()})
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=cleaned)}
+    missing = [Tag(name=name) for name in cleaned if name not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(Tag.objects.filter(name__in=cleaned))
+
+
+def _check_unique_email(email: str, exclude_pk: int | None = None) -> None:
+    existing = selectors.contact_find_by_email(email, exclude_pk=exclude_pk)
+    if existing is not None:
+        raise DuplicateContactEmail(existing)
+
+
+@transaction.atomic
+def contact_create(*, actor: User, tags: list[str] | None = None, **fields) -> Contact:
+    unknown = set(fields) - CONTACT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+    fields["email"] = (fields.get("email") or "").strip()
+    _check_unique_email(fields["email"])
+    fields.setdefault("owner", actor)
+    contact = Contact(**fields)
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:  # a concurrent insert with the same e-mail
+        _check_unique_email(fields["email"])
+        raise
+    if tags:
+        contact.tags.set(_tags_from_names(tags))
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: User, contact: Contact, tags: list[str] | None = None, **fields
+) -> Contact:
+    permissions.ensure_can_change_contact(actor, contact)
+    unknown = set(fields) - CONTACT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+    if "email" in fields:
+        fields["email"] = (fields["email"] or "").strip()
+        _check_unique_email(fields["email"], exclude_pk=contact.pk)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.save()
+    if tags is not None:
+        contact.tags.set(_tags_from_names(tags))
+    return contact
+
+
+@transaction.atomic
+def affiliation_add(
+    *, actor: User, contact: Contact, organisation: Organisation, role: str
+) -> Affiliation:
+    permissions.ensure_can_change_contact(actor, contact)
+    if Affiliation.objects.filter(contact=contact, organisation=organisation, role=role).exists():
+        raise ServiceError(_("This affiliation already exists."), field="role")
+    return Affiliation.objects.create(contact=contact, organisation=organisation, role=role)
+
+
+@transaction.atomic
+def affiliation_remove(*, actor: User, affiliation: Affiliation) -> None:
+    permissions.ensure_can_change_contact(actor, affiliation.contact)
+    affiliation.delete()
+
+
+def _check_unique_organisation(name: str, exclude_pk: int | None = None) -> None:
+    existing = Organisation.objects.filter(name__iexact=name.strip())
+    if exclude_pk:
+        existing = existing.exclude(pk=exclude_pk)
+    match = existing.first()
+    if match is not None:
+        raise DuplicateOrganisation(match)
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, **fields) -> Organisation:
+    unknown = set(fields) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    fields["name"] = fields["name"].strip()
+    _check_unique_organisation(fields["name"])
+    fields.setdefault("owner", actor)
+    return Organisation.objects.create(**fields)
+
+
+@transaction.atomic
+def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
+    permissions.ensure_can_change_organisation(actor, organisation)
+    unknown = set(fields) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+        _check_unique_organisation(fields["name"], exclude_pk=organisation.pk)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.save()
+    return organisation
+
+
+@dataclass
+class NextStep:
+    """The optional follow-up logged together with an interaction."""
+
+    text: str
+    due_on: datetime.date
+    assignee: User
+
+
+def _touch_warmth(
+    *, contacts: list[Contact], users: list[User], occurred_on: datetime.date
+) -> None:
+    """A logged encounter makes the contact, and each of our participants' ties, warm again."""
+    for contact in contacts:
+        if contact.last_interaction_on is None or contact.last_interaction_on < occurred_on:
+            contact.last_interaction_on = occurred_on
+            contact.save(update_fields=["last_interaction_on", "updated_at"])
+    existing = {
+        (rel.user_id, rel.contact_id): rel
+        for rel in Relationship.objects.filter(user__in=users, contact__in=contacts)
+    }
+    for user in users:
+        for contact in contacts:
+            rel = existing.get((user.pk, contact.pk))
+            if rel is None:
+                Relationship.objects.create(
+                    user=user, contact=contact, since=occurred_on, last_interaction_on=occurred_on
+                )
+            elif rel.last_interaction_on is None or rel.last_interaction_on < occurred_on:
+                rel.last_interaction_on = occurred_on
+                rel.save(update_fields=["last_interaction_on", "updated_at"])
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    author: User,
+    kind: str,
+    occurred_on: datetime.date,
+    contacts: list[Contact],
+    our_participants: list[User] | None = None,
+    summary: str = "",
+    given: str = "",
+    asked: str = "",
+    confidential: bool = False,
+    next_step: NextStep | None = None,
+) -> Interaction:
+    """Record an encounter, warm up the ties it touched, and add its next step."""
+    if not contacts:
+        raise ServiceError(_("Choose at least one person we met."), field="contacts")
+    participants = list(our_participants or [author])
+    if occurred_on > selectors.today() + timedelta(days=1):
+        raise ServiceError(_("A meeting cannot be logged in the future."), field="occurred_on")
+    interaction = Interaction.objects.create(
+        kind=kind,
+        occurred_on=occurred_on,
+        author=author,
+        summary=summary,
+        given=given,
+        asked=asked,
+        confidential=confidential,
+    )
+    interaction.our_participants.set(participants)
+    interaction.contacts.set(contacts)
+    _touch_warmth(contacts=contacts, users=participants, occurred_on=occurred_on)
+    if next_step is not None and next_step.text.strip():
+        for contact in contacts[:1]:
+            FollowUp.objects.create(
+                text=next_step.text.strip(),
+                due_on=next_step.due_on,
+                assignee=next_step.assignee,
+                created_by=author,
+                contact=contact,
+                interaction=interaction,
+            )
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(*, actor: User, interaction: Interaction, **fields) -> Interaction:
+    permissions.ensure_can_change_interaction(actor, interaction)
+    allowed = {"kind", "occurred_on", "summary", "given", "asked", "confidential"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown interaction fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    interaction.save()
+    if "occurred_on" in fields:
+        _touch_warmth(
+            contacts=list(interaction.contacts.all()),
+            users=list(interaction.our_participants.all()),
+            occurred_on=interaction.occurred_on,
+        )
+    return interaction
+
+
+@transaction.atomic
+def followup_create(
+    *,
+    actor: User,
+    contact: Contact,
+    text: str,
+    due_on: datetime.date,
+    assignee: User | None = None,
+    interaction: Interaction | None = None,
+) -> FollowUp:
+    if not text.strip():
+        raise ServiceError(_("Describe the next step."), field="text")
+    return FollowUp.objects.create(
+        text=text.strip(),
+        due_on=due_on,
+        assignee=assignee or actor,
+        created_by=actor,
+        contact=contact,
+        interaction=interaction,
+    )
+
+
+@transaction.atomic
+def followup_update(*, actor: User, followup: FollowUp, **fields) -> FollowUp:
+    permissions.ensure_can_change_followup(actor, followup)
+    allowed = {"text", "due_on", "assignee"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown follow-up fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(followup, name, value)
+    followup.save()
+    return followup
+
+
+@transaction.atomic
+def followup_complete(*, actor: User, followup: FollowUp) -> FollowUp:
+    """Mark done; completing twice keeps the first time."""
+    permissions.ensure_can_change_followup(actor, followup)
+    now = timezone.now()
+    FollowUp.objects.filter(pk=followup.pk, done_at__isnull=True).update(
+        done_at=now, updated_at=now
+    )
+    followup.refresh_from_db(fields=["done_at", "updated_at"])
+    return followup
+
+
+@transaction.atomic
+def followup_reopen(*, actor: User, followup: FollowUp) -> FollowUp:
+    permissions.ensure_can_change_followup(actor, followup)
+    followup.done_at = None
+    followup.save(update_fields=["done_at", "updated_at"])
+    return followup
+
+
+@transaction.atomic
+def relationship_upsert(
+    *,
+    actor: User,
+    user: User,
+    contact: Contact,
+    strength: int,
+    since: datetime.date | None = None,
+    context: str = "",
+) -> Relationship:
+    relationship = Relationship.objects.filter(user=user, contact=contact).first()
+    if relationship is None:
+        relationship = Relationship(user=user, contact=contact)
+    permissions.ensure_can_change_relationship(actor, relationship)
+    relationship.strength = strength
+    relationship.since = since
+    relationship.context = context
+    relationship.save()
+    return relationship
+
+
+@transaction.atomic
+def relationship_delete(*, actor: User, relationship: Relationship) -> None:
+    permissions.ensure_can_change_relationship(actor, relationship)
+    relationship.delete()
+
+
+@transaction.atomic
+def team_save(
+    *, actor: User, name: str, lead: User | None, members: list[User], team: Team | None = None
+) -> Team:
+    permissions.ensure_can_change_teams(actor)
+    duplicate = Team.objects.filter(name__iexact=name.strip())
+    if team is not None:
+        duplicate = duplicate.exclude(pk=team.pk)
+    if duplicate.exists():
+        raise ServiceError(_("A team with this name already exists."), field="name")
+    team = team or Team()
+    team.name = name.strip()
+    team.lead = lead
+    team.save()
+    team.members.set(members)
+    return team
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    if language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("Unknown language."), field="language")
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+# Reminders: what is due lives in the database; ReminderLog makes each e-mail once-only.
+
+REMINDER_KIND = "followups_due"
+# A claim older than this belongs to a worker that died half-way; it may be taken over.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def _claim_reminder(*, user_id: int, day: datetime.date) -> ReminderLog | None:
+    log, _created = ReminderLog.objects.get_or_create(user_id=user_id, day=day, kind=REMINDER_KIND)
+    now = timezone.now()
+    claimed = (
+        ReminderLog.objects.filter(pk=log.pk, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
+        .update(claimed_at=now, attempts=log.attempts + 1)
+    )
+    return log if claimed else None
+
+
+def reminder_send_for(*, user_id: int, day: datetime.date) -> bool:
+    """Send `user_id` their follow-ups-due e-mail for `day`, at most once. True if sent now."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    followups = selectors.followups_due_by_assignee(on=day).get(user_id, [])
+    if not followups:
+        return False
+    log = _claim_reminder(user_id=user_id, day=day)
+    if log is None:
+        return False
+    try:
+        _send_followup_email(user=user, followups=followups, day=day)
+    except Exception:
+        # Release the claim so the retry (or the next sweep) can send it.
+        ReminderLog.objects.filter(pk=log.pk).update(claimed_at=None)
+        raise
+    ReminderLog.objects.filter(pk=log.pk).update(sent_at=timezone.now())
+    return True
+
+
+def _send_followup_email(*, user: User, followups: list, day: datetime.date) -> None:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "followups": followups,
+            "day": day,
+            "site_url": settings.SITE_URL.rstrip("/"),
+        }
+        subject = _("Your follow-ups for %(day)s") % {"day": day.strftime("%d-%m-%Y")}
+        body = render_to_string("relations/email/followups_due.txt", context)
+        html = render_to_string("relations/email/followups_due.html", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], html_message=html)
+
+
+def reminder_users_pending(*, day: datetime.date) -> list[int]:
+    """Assignees with follow-ups due whose e-mail for `day` has not gone out yet."""
+    already_sent = set(
+        ReminderLog.objects.filter(day=day, kind=REMINDER_KIND, sent_at__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    return [pk for pk in selectors.assignees_with_due_followups(on=day) if pk not in already_sent]
+
+
+def reminders_send_all(*, day: datetime.date) -> int:
+    """Send every pending reminder for `day` in this process; returns how many were sent."""
+    sent = 0
+    for user_id in reminder_users_pending(day=day):
+        try:
+            sent += reminder_send_for(user_id=user_id, day=day)
+        except Exception:
+            logger.exception("Reminder for user %s failed; the next sweep retries", user_id)
+    return sent
