@@ -131,17 +131,19 @@ STORAGES = {
     },
 }
 
-# E-mail: SMTP when EMAIL_HOST is set, otherwise files under var/mail.
-if env_str("EMAIL_HOST"):
+# E-mail: SMTP in production (DEBUG off or EMAIL_HOST set), files under var/mail otherwise.
+_email_host = env_str("EMAIL_HOST")
+if _email_host or not DEBUG:
+    # Without EMAIL_HOST, production hands its mail to the local MTA on port 25.
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": env_str("EMAIL_HOST"),
-                "port": env_int("EMAIL_PORT", 587),
+                "host": _email_host or "localhost",
+                "port": env_int("EMAIL_PORT", 587 if _email_host else 25),
                 "username": env_str("EMAIL_HOST_USER"),
                 "password": env_str("EMAIL_HOST_PASSWORD"),
-                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=bool(_email_host)),
                 "timeout": env_int("EMAIL_TIMEOUT", 30),
             },
         }
@@ -157,35 +159,53 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Network CRM <crm@localhost>"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery: Redis in production, a broker without a server in the embedded mode.
+# Connection attempts are bounded so that a broker outage never hangs a request:
+# due work lives in the database and the next sweep catches up.
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-if not REDIS_URL:
+_broker_retry = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Longer than the largest retry countdown, so a waiting retry is not redelivered.
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+        **_broker_retry,
+    }
+else:
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        **_broker_retry,
     }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
+# Local hour from which the day's follow-up reminders go out.
+FOLLOWUP_REMINDER_HOUR = env_int("FOLLOWUP_REMINDER_HOUR", 8)
 CELERY_BEAT_SCHEDULE = {
     "followup-reminders-daily": {
         "task": "relations.tasks.sweep_followup_reminders",
-        "schedule": crontab(hour=8, minute=0),
+        "schedule": crontab(hour=FOLLOWUP_REMINDER_HOUR, minute=0),
     },
-    # Catches up after 08:00 when the daily run was missed (broker or worker down).
+    # Catches up later in the day when the daily run was missed (broker or worker down,
+    # a send that failed for good); already-sent reminders are skipped.
     "followup-reminders-catch-up": {
         "task": "relations.tasks.sweep_followup_reminders",
-        "schedule": crontab(minute="*/15", hour="8-20"),
+        "schedule": crontab(
+            minute="*/15", hour=f"{FOLLOWUP_REMINDER_HOUR}-{max(FOLLOWUP_REMINDER_HOUR, 20)}"
+        ),
     },
 }
-FOLLOWUP_REMINDER_HOUR = 8
 
 # REST API
 REST_FRAMEWORK = {

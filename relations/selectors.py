@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relations import permissions
 from relations.models import (
+    Affiliation,
     Contact,
     FollowUp,
     Interaction,
@@ -115,6 +116,14 @@ def contact_get_for(*, user: User, pk: int) -> Contact:
         raise _not_found(Contact) from None
 
 
+def affiliation_get_for(*, user: User, pk: int) -> Affiliation:
+    """Affiliations are as readable as their contact: by every active user."""
+    try:
+        return Affiliation.objects.select_related("contact", "organisation").get(pk=pk)
+    except (Affiliation.DoesNotExist, ValueError, TypeError):
+        raise _not_found(Affiliation) from None
+
+
 def contact_find_by_email(email: str, exclude_pk: int | None = None) -> Contact | None:
     if not email:
         return None
@@ -169,6 +178,30 @@ def interaction_list_for(*, user: User, contact: Contact | None = None) -> Query
         "our_participants",
         Prefetch("contacts", queryset=Contact.objects.only("id", "first_name", "last_name")),
     )
+
+
+def interaction_search_for(
+    *,
+    user: User,
+    contact_id: int | None = None,
+    kind: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    participant_id: int | None = None,
+) -> QuerySet[Interaction]:
+    """Visible interactions narrowed by the list filters (dates inclusive), newest first."""
+    interactions = interaction_list_for(user=user)
+    if contact_id:
+        interactions = interactions.filter(contacts__id=contact_id)
+    if kind:
+        interactions = interactions.filter(kind=kind)
+    if date_from:
+        interactions = interactions.filter(occurred_on__gte=date_from)
+    if date_to:
+        interactions = interactions.filter(occurred_on__lte=date_to)
+    if participant_id:
+        interactions = interactions.filter(our_participants__id=participant_id)
+    return interactions.order_by("-occurred_on", "-pk")
 
 
 def interaction_get_for(*, user: User, pk: int) -> Interaction:
@@ -379,6 +412,18 @@ def team_get_for(*, user: User, pk: int) -> Team:
         raise _not_found(Team) from None
 
 
+def teams_of(*, user: User) -> QuerySet[Team]:
+    """The teams the user belongs to or leads (not the teams they may manage)."""
+    return Team.objects.filter(pk__in=permissions.team_ids_of(user)).select_related("lead")
+
+
+def api_token_of(*, user: User):
+    """The user's personal API token, or None."""
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.filter(user=user).first()
+
+
 def colleague_list() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
@@ -386,13 +431,17 @@ def colleague_list() -> QuerySet[User]:
 # Reminders
 
 
-def followups_due_by_assignee(*, on: datetime.date) -> dict[int, list[FollowUp]]:
+def followups_due_by_assignee(
+    *, on: datetime.date, assignee_id: int | None = None
+) -> dict[int, list[FollowUp]]:
     """Open follow-ups due on or before `on`, per active assignee (for the reminder e-mail)."""
     due = (
         FollowUp.objects.filter(done_at__isnull=True, due_on__lte=on, assignee__is_active=True)
         .select_related("contact", "contact__organisation", "assignee")
         .order_by("assignee_id", "due_on", "pk")
     )
+    if assignee_id is not None:
+        due = due.filter(assignee_id=assignee_id)
     by_user: dict[int, list[FollowUp]] = {}
     for followup in due:
         by_user.setdefault(followup.assignee_id, []).append(followup)

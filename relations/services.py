@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from relations import permissions, selectors
@@ -209,6 +209,12 @@ def _touch_warmth(
                 rel.save(update_fields=["last_interaction_on", "updated_at"])
 
 
+def _check_not_in_future(occurred_on: datetime.date) -> None:
+    # One day of slack: a meeting abroad may already be "tomorrow" here.
+    if occurred_on > selectors.today() + timedelta(days=1):
+        raise ServiceError(_("A meeting cannot be logged in the future."), field="occurred_on")
+
+
 @transaction.atomic
 def interaction_log(
     *,
@@ -227,8 +233,7 @@ def interaction_log(
     if not contacts:
         raise ServiceError(_("Choose at least one person we met."), field="contacts")
     participants = list(our_participants or [author])
-    if occurred_on > selectors.today() + timedelta(days=1):
-        raise ServiceError(_("A meeting cannot be logged in the future."), field="occurred_on")
+    _check_not_in_future(occurred_on)
     interaction = Interaction.objects.create(
         kind=kind,
         occurred_on=occurred_on,
@@ -261,6 +266,8 @@ def interaction_update(*, actor: User, interaction: Interaction, **fields) -> In
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unknown interaction fields: {sorted(unknown)}")
+    if "occurred_on" in fields:
+        _check_not_in_future(fields["occurred_on"])
     for name, value in fields.items():
         setattr(interaction, name, value)
     interaction.save()
@@ -381,6 +388,22 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
+@transaction.atomic
+def api_token_regenerate(*, user: User):
+    """Replace the user's personal API token with a new one (the old key stops working)."""
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User) -> None:
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+
+
 # Reminders: what is due lives in the database; ReminderLog makes each e-mail once-only.
 
 REMINDER_KIND = "followups_due"
@@ -394,9 +417,12 @@ def _claim_reminder(*, user_id: int, day: datetime.date) -> ReminderLog | None:
     claimed = (
         ReminderLog.objects.filter(pk=log.pk, sent_at__isnull=True)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
-        .update(claimed_at=now, attempts=log.attempts + 1)
+        .update(claimed_at=now, attempts=F("attempts") + 1)
     )
-    return log if claimed else None
+    if not claimed:
+        return None
+    log.claimed_at = now
+    return log
 
 
 def reminder_send_for(*, user_id: int, day: datetime.date) -> bool:
@@ -404,7 +430,7 @@ def reminder_send_for(*, user_id: int, day: datetime.date) -> bool:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return False
-    followups = selectors.followups_due_by_assignee(on=day).get(user_id, [])
+    followups = selectors.followups_due_by_assignee(on=day, assignee_id=user_id).get(user_id, [])
     if not followups:
         return False
     log = _claim_reminder(user_id=user_id, day=day)
@@ -413,8 +439,8 @@ def reminder_send_for(*, user_id: int, day: datetime.date) -> bool:
     try:
         _send_followup_email(user=user, followups=followups, day=day)
     except Exception:
-        # Release the claim so the retry (or the next sweep) can send it.
-        ReminderLog.objects.filter(pk=log.pk).update(claimed_at=None)
+        # Release the claim (unless another worker took it over) so a retry can send it.
+        ReminderLog.objects.filter(pk=log.pk, claimed_at=log.claimed_at).update(claimed_at=None)
         raise
     ReminderLog.objects.filter(pk=log.pk).update(sent_at=timezone.now())
     return True
@@ -428,7 +454,9 @@ def _send_followup_email(*, user: User, followups: list, day: datetime.date) -> 
             "day": day,
             "site_url": settings.SITE_URL.rstrip("/"),
         }
-        subject = _("Your follow-ups for %(day)s") % {"day": day.strftime("%d-%m-%Y")}
+        subject = _("Your follow-ups for %(day)s") % {
+            "day": formats.date_format(day, "SHORT_DATE_FORMAT")
+        }
         body = render_to_string("relations/email/followups_due.txt", context)
         html = render_to_string("relations/email/followups_due.html", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], html_message=html)

@@ -15,7 +15,8 @@ from relations import services
 def sweep_followup_reminders() -> int:
     """Enqueue one reminder per assignee whose e-mail for today has not gone out yet.
 
-    Runs daily at 08:00 and every 15 minutes after as a catch-up; idempotent.
+    Beat runs it daily at FOLLOWUP_REMINDER_HOUR (08:00) and every 15 minutes after as a
+    catch-up; sending is idempotent, so a repeated sweep sends nothing twice.
     """
     now = timezone.localtime()
     if now.hour < settings.FOLLOWUP_REMINDER_HOUR:
@@ -27,10 +28,12 @@ def sweep_followup_reminders() -> int:
     return len(pending)
 
 
+# The claim is released before the error propagates, so a retry can send; backoff is capped
+# well below the Redis visibility timeout, and the catch-up sweep covers what still fails.
 @shared_task(
     autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OSError),
     retry_backoff=30,
-    retry_backoff_max=3600,
+    retry_backoff_max=900,
     retry_jitter=True,
     max_retries=8,
 )

@@ -34,6 +34,12 @@ def tcp_reachable(url: str, default_port: int) -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """The default hasher makes each actor fixture cost a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")

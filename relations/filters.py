@@ -1,0 +1,120 @@
+"""Query parameters of the API lists.
+
+Each FilterSet validates and documents its parameters (a bad value is a 400);
+the filtering itself is done by the same selector the HTML list pages call, so
+the pages and the API cannot filter differently.
+"""
+
+from django import forms
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+
+from relations import selectors
+from relations.models import InteractionKind
+from relations.selectors import Warmth
+
+
+class IdFilter(filters.NumberFilter):
+    """The id of a related object: an integer, not any number."""
+
+    field_class = forms.IntegerField
+
+
+def id_filter(help_text: str) -> IdFilter:
+    schema = {"type": "integer", "description": help_text}
+    return extend_schema_field(schema)(IdFilter(help_text=help_text))
+
+
+class SelectorFilterSet(filters.FilterSet):
+    """Ignores the incoming queryset's filtering: `select` builds the list from the selector."""
+
+    def filter_queryset(self, queryset):
+        return self.select(user=self.request.user, params=self.form.cleaned_data)
+
+    def select(self, *, user, params: dict):
+        raise NotImplementedError
+
+
+class ContactFilter(SelectorFilterSet):
+    q = filters.CharFilter(
+        label="Search",
+        help_text="Words matched against name, e-mail, organisation and tags.",
+    )
+    owner = id_filter("Id of the owning colleague.")
+    warmth = filters.ChoiceFilter(choices=Warmth.choices)
+    tag = filters.CharFilter(help_text="Tag name (case-insensitive).")
+    organisation = id_filter("Id of the main organisation.")
+    archived = filters.BooleanFilter(
+        help_text="true: only archived contacts; false or absent: only active ones."
+    )
+
+    def select(self, *, user, params):
+        archived = params.get("archived") is True
+        contacts = selectors.contact_list_for(
+            user=user,
+            search=params.get("q") or "",
+            owner_id=params.get("owner"),
+            warmth=params.get("warmth") or "",
+            tag=params.get("tag") or "",
+            organisation_id=params.get("organisation"),
+            include_archived=archived,
+        )
+        return contacts.filter(archived=True) if archived else contacts
+
+
+class OrganisationFilter(SelectorFilterSet):
+    q = filters.CharFilter(label="Search", help_text="Words matched against name, city, sector.")
+
+    def select(self, *, user, params):
+        return selectors.organisation_list_for(user=user, search=params.get("q") or "")
+
+
+class RelationshipFilter(SelectorFilterSet):
+    user = id_filter("Id of the colleague.")
+    contact = id_filter("Id of the contact.")
+
+    def select(self, *, user, params):
+        return selectors.relationship_list_for(
+            user=user, colleague_id=params.get("user"), contact_id=params.get("contact")
+        )
+
+
+class InteractionFilter(SelectorFilterSet):
+    contact = id_filter("Id of a contact who took part.")
+    kind = filters.ChoiceFilter(choices=InteractionKind.choices)
+    date_from = filters.DateFilter(help_text="Occurred on or after this date.")
+    date_to = filters.DateFilter(help_text="Occurred on or before this date.")
+    participant = id_filter("Id of a colleague who took part.")
+
+    def select(self, *, user, params):
+        return selectors.interaction_search_for(
+            user=user,
+            contact_id=params.get("contact"),
+            kind=params.get("kind") or "",
+            date_from=params.get("date_from"),
+            date_to=params.get("date_to"),
+            participant_id=params.get("participant"),
+        )
+
+
+class FollowUpFilter(SelectorFilterSet):
+    assignee = id_filter("Id of the assignee.")
+    open = filters.BooleanFilter(help_text="true: not done yet; false: done.")
+    due_before = filters.DateFilter(help_text="Due on or before this date.")
+    contact = id_filter("Id of the contact.")
+    interaction = id_filter("Id of the source interaction.")
+
+    def select(self, *, user, params):
+        followups = selectors.followup_list_for(
+            user=user,
+            open_only=params.get("open") is True,
+            assignee_id=params.get("assignee"),
+            due_by=params.get("due_before"),
+        )
+        if params.get("open") is False:
+            followups = followups.filter(done_at__isnull=False)
+        if params.get("contact"):
+            followups = followups.filter(contact_id=params["contact"])
+        if params.get("interaction"):
+            followups = followups.filter(interaction_id=params["interaction"])
+        return followups

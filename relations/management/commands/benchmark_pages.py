@@ -1,0 +1,154 @@
+"""Time the networker's main pages in-process, as a networker sees them.
+
+Uses Django's test Client (no web server, no network), so the figures are the
+view, selectors, template and database work of one request. Run it on a seeded
+database (`seed_demo --contacts 50000`) with DEBUG=False for figures close to
+production: with DEBUG on, every query is also logged.
+"""
+
+import math
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
+
+from relations import permissions
+from relations.models import Contact, Interaction, User
+
+
+def p95(samples: list[float]) -> float:
+    """Nearest-rank 95th percentile."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+class Command(BaseCommand):
+    help = (
+        "Request the contact list (plain, searched, filtered by warmth), a busy contact's "
+        "detail page and My network as a networker; print median and p95 time and the "
+        "number of SQL queries per page."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=20, help="Timed requests per page.")
+        parser.add_argument("--warmup", type=int, default=2, help="Untimed requests first.")
+        parser.add_argument("--user", default="nina", help="Username of the networker.")
+        parser.add_argument("--search", default="jansen", help="Search term for the list.")
+        parser.add_argument("--warmth", default="cooling", help="Warmth filter for the list.")
+
+    def handle(self, *args, runs: int, warmup: int, user: str, search: str, warmth: str, **opts):
+        if runs < 1:
+            raise CommandError("--runs must be at least 1.")
+        networker = User.objects.filter(username=user, is_active=True).first()
+        if networker is None:
+            raise CommandError(
+                f"No active user {user!r}. Load demo data first: manage.py seed_demo."
+            )
+        contact, n_interactions = self.busiest_contact(networker)
+        try:
+            list_url = reverse("relations:contact_list")
+            pages = [
+                ("contact list", list_url),
+                (f"contact list, search {search!r}", f"{list_url}?q={search}"),
+                (f"contact list, warmth={warmth}", f"{list_url}?warmth={warmth}"),
+                (
+                    f"contact detail ({n_interactions} visible interactions)",
+                    reverse("relations:contact_detail", args=[contact.pk]),
+                ),
+                ("my network", reverse("relations:my_network")),
+            ]
+        except NoReverseMatch as error:
+            raise CommandError(f"A page to benchmark has no URL yet: {error}") from error
+
+        # Static URLs without a collected manifest: the timings concern views and queries.
+        with override_settings(
+            STORAGES={
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            }
+        ):
+            results = self.measure(networker, pages, runs=runs, warmup=warmup)
+        self.report(networker, results, runs=runs, warmup=warmup)
+
+    def measure(self, networker: User, pages, *, runs: int, warmup: int):
+        client = self.client_for(networker)
+        results = []
+        for label, url in pages:
+            for _ in range(max(1, warmup)):
+                self.get(client, label, url)
+            # Each request clears connection.queries (request_started); start from empty so
+            # that the captured slice is this request's queries.
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                self.get(client, label, url)
+            n_queries = len(queries)
+            timings = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                self.get(client, label, url)
+                timings.append((time.perf_counter() - started) * 1000)
+            results.append((label, statistics.median(timings), p95(timings), n_queries))
+        return results
+
+    def report(self, networker: User, results, *, runs: int, warmup: int) -> None:
+        self.stdout.write(
+            f"Database: {connection.vendor}; {Contact.objects.count():,} contacts, "
+            f"{Interaction.objects.count():,} interactions; as {networker.username}; "
+            f"{runs} timed runs per page after {max(1, warmup)} warm-up; "
+            f"DEBUG={settings.DEBUG}"
+        )
+        width = max(len(label) for label, *_ in results)
+        self.stdout.write(f"{'page':<{width}}  {'median ms':>9}  {'p95 ms':>8}  {'queries':>7}")
+        for label, median, high, n_queries in results:
+            self.stdout.write(f"{label:<{width}}  {median:>9.1f}  {high:>8.1f}  {n_queries:>7}")
+        if settings.DEBUG:
+            self.stdout.write(
+                self.style.WARNING("DEBUG is on (queries are logged); DEBUG=False is faster.")
+            )
+
+    def busiest_contact(self, user: User) -> tuple[Contact, int]:
+        """The contact with the most interactions this user may read (a long timeline)."""
+        through = Interaction.contacts.through
+        busiest = (
+            through.objects.filter(interaction__in=permissions.visible_interactions(user))
+            .values("contact_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "contact_id")
+            .first()
+        )
+        if busiest is not None:
+            return Contact.objects.get(pk=busiest["contact_id"]), busiest["n"]
+        contact = Contact.objects.order_by("pk").first()
+        if contact is None:
+            raise CommandError("No contacts. Load demo data first: manage.py seed_demo.")
+        return contact, 0
+
+    def client_for(self, user: User) -> Client:
+        hosts = settings.ALLOWED_HOSTS
+        host = "testserver"
+        if "*" not in hosts and host not in hosts and hosts:
+            host = hosts[0].lstrip(".")
+        client = Client(HTTP_HOST=host)
+        client.force_login(user)
+        return client
+
+    def get(self, client: Client, label: str, url: str):
+        try:
+            # Behind SECURE_SSL_REDIRECT a plain request would only get its redirect.
+            response = client.get(url, secure=settings.SECURE_SSL_REDIRECT)
+        except Exception as error:
+            raise CommandError(f"{label}: GET {url} raised {error!r}") from error
+        if response.status_code != 200:
+            where = response.get("Location", "")
+            raise CommandError(
+                f"{label}: GET {url} answered {response.status_code}"
+                + (f" (redirect to {where})" if where else "")
+                + "; expected 200."
+            )
+        return response

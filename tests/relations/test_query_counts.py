@@ -1,0 +1,192 @@
+"""The list and detail pages run a fixed number of queries, whatever the amount of data."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from relations import selectors
+from relations.models import (
+    Affiliation,
+    Contact,
+    FollowUp,
+    Interaction,
+    Organisation,
+    Relationship,
+    Tag,
+    User,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Generous, but low enough to catch a page that starts querying per row.
+MAX_QUERIES = 20
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def grow_network(*, me: User, hub: Contact, start: int, count: int) -> None:
+    """Add `count` contacts, each with colleagues, interactions, ties, tags and follow-ups.
+
+    Every interaction also includes `hub`, so its detail page grows with the data too.
+    """
+    on = selectors.today()
+    days = datetime.timedelta
+    colleagues = User.objects.bulk_create(
+        [
+            User(username=f"colleague{start + i}", first_name=f"Colleague {start + i}")
+            for i in range(max(1, count // 10))
+        ]
+    )
+    organisations = Organisation.objects.bulk_create(
+        [Organisation(name=f"Organisation {start + i}") for i in range(max(1, count // 5))]
+    )
+    tags = list(Tag.objects.all()) or Tag.objects.bulk_create(
+        [Tag(name=name) for name in ("board", "energy", "alumni")]
+    )
+    contacts = []
+    for i in range(count):
+        last_on = None if i % 4 == 0 else on - days(days=(i * 17) % 400)
+        contact = Contact(
+            first_name=f"Person{start + i:04}",
+            last_name="Test",
+            email=f"person{start + i}@example.org",
+            organisation=organisations[i % len(organisations)],
+            owner=me if i % 2 else colleagues[i % len(colleagues)],
+            last_interaction_on=last_on,
+        )
+        contact.refresh_warmth_dates()
+        contacts.append(contact)
+    contacts = Contact.objects.bulk_create(contacts)
+    Contact.tags.through.objects.bulk_create(
+        [
+            Contact.tags.through(contact=contact, tag=tag)
+            for contact in contacts
+            for tag in tags[: 1 + contact.pk % 3]
+        ]
+    )
+    interactions = Interaction.objects.bulk_create(
+        [
+            Interaction(
+                kind="coffee",
+                occurred_on=on - days(days=(i * 7) % 300),
+                author=me,
+                summary=f"Meeting {start + i}",
+                given="advice" if i % 3 else "",
+                asked="a favour" if i % 2 else "",
+                confidential=i % 5 == 0,
+            )
+            for i in range(2 * count)
+        ]
+    )
+    Interaction.contacts.through.objects.bulk_create(
+        [
+            Interaction.contacts.through(interaction=interaction, contact=contact)
+            for i, interaction in enumerate(interactions)
+            for contact in {contacts[i // 2], hub}
+        ]
+    )
+    Interaction.our_participants.through.objects.bulk_create(
+        [
+            Interaction.our_participants.through(interaction=interaction, user=user)
+            for i, interaction in enumerate(interactions)
+            for user in (me, colleagues[i % len(colleagues)])
+        ]
+    )
+    Relationship.objects.bulk_create(
+        [
+            Relationship(
+                user=me,
+                contact=contact,
+                strength=1 + i % 5,
+                last_interaction_on=contact.last_interaction_on,
+            )
+            for i, contact in enumerate(contacts)
+        ]
+        + [
+            Relationship(user=colleague, contact=hub, strength=3, last_interaction_on=on)
+            for colleague in colleagues
+        ]
+    )
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                text=f"Next step {start + i}",
+                due_on=on + days(days=(-5, 0, 3, 30)[i % 4]),
+                assignee=me,
+                created_by=me,
+                contact=hub if i % 3 == 0 else contact,
+                interaction=interactions[2 * i],
+            )
+            for i, contact in enumerate(contacts)
+        ]
+    )
+    Affiliation.objects.bulk_create(
+        [
+            Affiliation(contact=hub, organisation=organisation, role=f"Role {start + i}")
+            for i, organisation in enumerate(organisations)
+        ]
+    )
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # warm-up: per-process caches (content types, templates) stay out
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def hub(networker, organisation) -> Contact:
+    return Contact.objects.create(
+        first_name="Hub", last_name="Contact", organisation=organisation, owner=networker
+    )
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["relations:contact_list", "relations:contact_detail", "relations:my_network"],
+)
+def test_page_runs_the_same_number_of_queries_with_10_and_with_200_contacts(
+    client_for, teams, networker, hub, page
+):
+    url = reverse(page, args=[hub.pk] if page == "relations:contact_detail" else [])
+    client = client_for(networker)
+
+    grow_network(me=networker, hub=hub, start=0, count=10)
+    with_10 = count_queries(client, url)
+    grow_network(me=networker, hub=hub, start=10, count=190)
+    with_200 = count_queries(client, url)
+
+    assert Contact.objects.count() == 201
+    assert with_10 == with_200
+    assert with_200 <= MAX_QUERIES
+
+
+def test_filtered_contact_list_runs_the_same_number_of_queries(client_for, teams, networker, hub):
+    url = reverse("relations:contact_list") + "?q=test&warmth=cold&tag=board"
+    client = client_for(networker)
+
+    grow_network(me=networker, hub=hub, start=0, count=10)
+    with_10 = count_queries(client, url)
+    grow_network(me=networker, hub=hub, start=10, count=190)
+    with_200 = count_queries(client, url)
+
+    assert with_10 == with_200
+
+
+def test_pages_show_the_grown_data(client_for, teams, networker, hub):
+    grow_network(me=networker, hub=hub, start=0, count=200)
+    client = client_for(networker)
+    page = client.get(reverse("relations:contact_detail", args=[hub.pk])).content.decode()
+    assert page.count('class="timeline__item') == 50  # the newest 50 of 400
+    assert "Meeting 0" in page
+    assert "Colleague 19" in page
+    page = client.get(reverse("relations:my_network")).content.decode()
+    assert "Person0199" in page

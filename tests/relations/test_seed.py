@@ -1,0 +1,206 @@
+import datetime
+from collections import defaultdict
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Max
+from django.test.utils import CaptureQueriesContext
+
+from relations.models import (
+    Affiliation,
+    Contact,
+    FollowUp,
+    Interaction,
+    Organisation,
+    Relationship,
+    Role,
+    Tag,
+    Team,
+    User,
+    warmth_thresholds,
+)
+from relations.selectors import Warmth, today, warmth_of
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = [
+    "manager",
+    "planner",
+    "sanne",
+    "nina",
+    "carl",
+    "daan",
+    "joost",
+    "fleur",
+    "lotte",
+    "bram",
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def wipe() -> None:
+    for model in (FollowUp, Interaction, Relationship, Affiliation, Contact, Tag, Organisation):
+        model.objects.all().delete()
+    Team.objects.all().delete()
+    User.objects.all().delete()
+    Group.objects.all().delete()
+
+
+def table_sizes() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Team, Organisation, Contact, Interaction, Relationship, FollowUp)
+    }
+
+
+@pytest.fixture
+def demo() -> str:
+    """The default demo, seeded; its value is what the command printed."""
+    return seed()
+
+
+def test_demo_has_a_manager_a_planner_and_eight_networkers_in_two_teams(demo):
+    users = {user.username: user for user in User.objects.prefetch_related("groups")}
+    roles = {name: {g.name for g in user.groups.all()} for name, user in users.items()}
+    assert len(users) == 10
+    assert set(DEMO_USERS) <= set(users)
+    assert all(Role.NETWORKER in groups for groups in roles.values())
+    assert [n for n, g in roles.items() if Role.NETWORK_MANAGER in g] == ["manager"]
+    assert [n for n, g in roles.items() if Role.EVENT_PLANNER in g] == ["planner"]
+    assert all(user.check_password("demo1234") for user in users.values())
+    assert all(user.email.startswith(f"{user.first_name.lower()}.") for user in users.values())
+
+    teams = list(Team.objects.prefetch_related("members"))
+    assert len(teams) == 2
+    for team in teams:
+        members = set(team.members.all())
+        assert len(members) == 4
+        assert team.lead in members
+    members = {m.username for t in teams for m in t.members.all()}
+    assert len(members) == 8
+    assert {"manager", "planner"}.isdisjoint(members)
+
+
+def test_demo_prints_the_logins(demo):
+    assert "demo1234" in demo
+    for username in DEMO_USERS:
+        assert f"  {username} " in demo
+    assert "network manager" in demo
+    assert "event planner" in demo
+
+
+def test_demo_network_has_the_promised_shape(demo):
+    assert Organisation.objects.count() == 20
+    assert Contact.objects.count() == 60
+    assert Interaction.objects.count() == 200
+    assert Organisation.objects.filter(contacts__isnull=True).count() == 0
+    assert len(set(Organisation.objects.values_list("sector", flat=True))) >= 6
+    assert set(Contact.objects.values_list("cadence_days", flat=True)) == {30, 60, 90, 180}
+    assert Contact.objects.filter(owner__isnull=True).count() == 0
+    assert Affiliation.objects.exists()
+    assert Contact.tags.through.objects.count() >= 60
+
+    interactions = Interaction.objects.all()
+    oldest = today() - datetime.timedelta(days=549)
+    assert not interactions.filter(occurred_on__lt=oldest).exists()
+    assert not interactions.filter(occurred_on__gt=today()).exists()
+    assert not interactions.filter(our_participants__isnull=True).exists()
+    assert not interactions.filter(contacts__isnull=True).exists()
+    kinds = list(interactions.values_list("kind", flat=True))
+    assert max(set(kinds), key=kinds.count) == "coffee"
+    assert 8 <= interactions.filter(confidential=True).count() <= 40
+    assert interactions.filter(given="").exclude(asked="").exists()  # asks without giving
+
+
+def test_demo_warmth_is_varied_and_cached_dates_match_interactions(demo):
+    contacts = list(Contact.objects.annotate(latest=Max("interactions__occurred_on")))
+    assert {warmth_of(c.last_interaction_on, c.cadence_days) for c in contacts} == set(Warmth)
+    for contact in contacts:
+        assert contact.last_interaction_on == contact.latest
+        assert (contact.cooling_on, contact.cold_on) == warmth_thresholds(
+            contact.last_interaction_on, contact.cadence_days
+        )
+
+    latest: dict[tuple[int, int], datetime.date] = defaultdict(lambda: datetime.date.min)
+    for interaction in Interaction.objects.prefetch_related("our_participants", "contacts"):
+        for user in interaction.our_participants.all():
+            for contact in interaction.contacts.all():
+                key = (user.pk, contact.pk)
+                latest[key] = max(latest[key], interaction.occurred_on)
+    relationships = {
+        (r.user_id, r.contact_id): r.last_interaction_on for r in Relationship.objects.all()
+    }
+    assert set(latest) <= set(relationships)  # whoever met a contact has a relationship
+    for key, last_on in relationships.items():
+        assert last_on == latest.get(key)
+
+
+def test_demo_has_open_overdue_and_done_followups_with_some_for_nina(demo):
+    on = today()
+    followups = FollowUp.objects.all()
+    assert followups.filter(done_at__isnull=False).exists()
+    assert followups.filter(done_at__isnull=True, due_on__lt=on).exists()
+    assert followups.filter(done_at__isnull=True, due_on__gt=on).exists()
+    ninas = followups.filter(assignee__username="nina", done_at__isnull=True)
+    assert ninas.filter(due_on=on).count() >= 2
+    assert ninas.filter(due_on__lt=on).count() >= 3
+
+
+def test_if_empty_twice_creates_nothing_the_second_time():
+    seed("--if-empty")
+    sizes = table_sizes()
+    assert sizes["Contact"] == 60
+
+    output = seed("--if-empty")
+
+    assert table_sizes() == sizes
+    assert "no demo data loaded" in output
+    assert "demo1234" in output and "  nina " in output
+
+
+def test_seeding_a_filled_database_without_if_empty_is_refused(demo):
+    with pytest.raises(CommandError, match="already holds"):
+        seed()
+
+
+def test_same_seed_gives_the_same_data():
+    def fingerprint():
+        return list(
+            Contact.objects.order_by("pk").values_list(
+                "first_name", "last_name", "email", "organisation__name", "last_interaction_on"
+            )
+        )
+
+    seed("--contacts", "20", "--seed", "7")
+    first = fingerprint()
+    wipe()
+    seed("--contacts", "20", "--seed", "7")
+    assert fingerprint() == first
+
+
+def test_scaling_up_uses_bulk_inserts_not_a_query_per_row():
+    with CaptureQueriesContext(connection) as small:
+        seed("--contacts", "100")
+    wipe()
+    with CaptureQueriesContext(connection) as large:
+        seed("--contacts", "500")
+
+    assert Contact.objects.count() == 500
+    assert Organisation.objects.count() == 20  # max(20, 500 / 30)
+    assert Interaction.objects.count() == round(500 * 10 / 3)
+    assert FollowUp.objects.count() >= 500 // 2
+    assert len(large) <= len(small) + 15
+    assert len(large) < 60

@@ -1,0 +1,220 @@
+"""A real Celery worker sends the reminders: against Redis (CI) and the file-system broker.
+
+The worker runs in a thread of this process, so it shares the test database (transaction=True
+commits what it must see) and the locmem outbox.
+"""
+
+import contextlib
+import datetime
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from celery.contrib.testing.worker import TestWorkController, start_worker
+from celery.signals import task_postrun
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from crm import celery as crm_celery
+from relations.models import Contact, FollowUp, Organisation, ReminderLog
+from relations.tasks import send_followup_reminder, sweep_followup_reminders
+
+WAIT_SECONDS = 30
+SITE_URL = "https://crm.example.org"
+SWEEP = sweep_followup_reminders.name
+SEND = send_followup_reminder.name
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+class BoundedWorkController(TestWorkController):
+    """Fails instead of hanging when the worker does not come up."""
+
+    def ensure_started(self) -> None:
+        if not self._on_started.wait(WAIT_SECONDS):
+            raise AssertionError(f"the Celery worker did not start within {WAIT_SECONDS}s")
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {WAIT_SECONDS}s waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _settings(settings, monkeypatch):
+    settings.SITE_URL = SITE_URL
+    settings.FOLLOWUP_REMINDER_HOUR = 0  # the sweep sends whatever the time of day
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Close the worker thread's connection after each task (Celery's Django fix-up does
+    # so when it is obsolete), so none is left open when the test database goes away.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture
+def finished_tasks() -> Iterator[list[tuple[str, object]]]:
+    """(task name, return value) of every task the worker finished, in order."""
+    finished: list[tuple[str, object]] = []
+    lock = threading.Lock()
+
+    def record(sender=None, retval=None, **kwargs) -> None:
+        with lock:
+            finished.append((sender.name, retval))
+
+    task_postrun.connect(record, weak=False)
+    yield finished
+    task_postrun.disconnect(record)
+
+
+@pytest.fixture
+def use_broker(settings) -> Iterator[Callable[..., None]]:
+    """Point the Celery app at a broker for this test; the previous one comes back after."""
+
+    def use(url: str, **transport_options) -> None:
+        settings.CELERY_BROKER_URL = url
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = transport_options
+        assert crm_celery.app.conf.broker_url == url
+        crm_celery.app._after_fork()  # drop connection pools made for the previous broker
+        crm_celery.ensure_broker_folders()
+
+    yield use
+    crm_celery.app._after_fork()
+
+
+@pytest.fixture
+def redis_broker(redis_url, use_broker) -> str:
+    use_broker(redis_url, visibility_timeout=3600, socket_connect_timeout=3, socket_timeout=10)
+    crm_celery.app.control.purge()  # leftovers of an earlier, interrupted run
+    return redis_url
+
+
+@pytest.fixture
+def filesystem_broker(tmp_path, use_broker) -> str:
+    use_broker(
+        "filesystem://",
+        data_folder_in=str(tmp_path / "queue"),
+        data_folder_out=str(tmp_path / "queue"),
+        control_folder=str(tmp_path / "control"),
+        processed_folder=str(tmp_path / "processed"),
+        polling_interval=0.1,
+    )
+    return "filesystem://"
+
+
+@contextlib.contextmanager
+def running_worker() -> Iterator[TestWorkController]:
+    # The embedded worker sets up logging (root level, handlers); put it back afterwards.
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        with start_worker(
+            crm_celery.app,
+            pool="solo",
+            perform_ping_check=False,
+            shutdown_timeout=WAIT_SECONDS,
+            WorkController=BoundedWorkController,
+        ) as worker:
+            yield worker
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
+
+
+@pytest.fixture
+def due_followups(networker, colleague, outsider):
+    today = timezone.localdate()
+    acme = Organisation.objects.create(name="Acme Holding")
+    anna = Contact.objects.create(first_name="Anna", last_name="Jansen", organisation=acme)
+    bram = Contact.objects.create(first_name="Bram", last_name="Bakker")
+
+    def followup(assignee, contact, text, due_on):
+        return FollowUp.objects.create(
+            assignee=assignee, created_by=assignee, contact=contact, text=text, due_on=due_on
+        )
+
+    return {
+        "due_today": followup(networker, anna, "Send the annual report", today),
+        "overdue": followup(networker, bram, "Introduce Bram to the mayor", today - days(2)),
+        "later": followup(networker, anna, "Invite Anna to the summit", today + days(3)),
+        "colleague_due": followup(colleague, bram, "Coffee with Bram", today),
+        "outsider_later": followup(outsider, anna, "Lunch with Anna", today + days(9)),
+    }
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def sends(finished) -> list[object]:
+    return [retval for name, retval in finished if name == SEND]
+
+
+def sweeps(finished) -> list[object]:
+    return [retval for name, retval in finished if name == SWEEP]
+
+
+def run_sweep_twice_and_check_emails(
+    finished, mailoutbox, networker, colleague, outsider, due_followups
+) -> None:
+    with running_worker():
+        sweep_and_check(finished, mailoutbox, networker, colleague, outsider, due_followups)
+
+
+def sweep_and_check(finished, mailoutbox, networker, colleague, outsider, due_followups) -> None:
+    sweep_followup_reminders.delay()
+    wait_for(lambda: len(sweeps(finished)) == 1, "the first sweep to run on the worker")
+    assert sweeps(finished) == [2], "the sweep should enqueue one reminder per assignee"
+    wait_for(lambda: len(sends(finished)) == 2, "the worker to run both reminder tasks")
+    wait_for(lambda: len(mailoutbox) == 2, "two reminder e-mails")
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([networker.email, colleague.email])
+    assert outsider.email not in [m.to[0] for m in mailoutbox]
+    mine = next(m for m in mailoutbox if m.to == [networker.email])
+    assert mine.subject.startswith("Your follow-ups for ")
+    for text in ("Send the annual report", "Introduce Bram to the mayor", "(overdue)"):
+        assert text in mine.body
+    assert "Invite Anna to the summit" not in mine.body
+    assert "Coffee with Bram" not in mine.body
+    contact_url = reverse("relations:contact_detail", args=[due_followups["overdue"].contact_id])
+    assert SITE_URL + contact_url in mine.body
+    theirs = next(m for m in mailoutbox if m.to == [colleague.email])
+    assert "Coffee with Bram" in theirs.body
+    assert "Send the annual report" not in theirs.body
+    assert ReminderLog.objects.filter(sent_at__isnull=False).count() == 2
+
+    # Beat's catch-up sweep on the same day finds nothing left to send.
+    sweep_followup_reminders.delay()
+    wait_for(lambda: len(sweeps(finished)) == 2, "the second sweep to run on the worker")
+    assert sweeps(finished) == [2, 0]
+    # A duplicate delivery of a reminder task (a redelivery, a retry) sends nothing either.
+    send_followup_reminder.delay(networker.pk, timezone.localdate().isoformat())
+    wait_for(lambda: len(sends(finished)) == 3, "the duplicate reminder task to run")
+    assert sends(finished) == [True, True, False]
+    assert len(mailoutbox) == 2
+
+
+def test_worker_on_redis_sends_each_assignee_one_email(
+    redis_broker, due_followups, finished_tasks, mailoutbox, networker, colleague, outsider
+):
+    run_sweep_twice_and_check_emails(
+        finished_tasks, mailoutbox, networker, colleague, outsider, due_followups
+    )
+
+
+def test_worker_on_filesystem_broker_sends_each_assignee_one_email(
+    filesystem_broker,
+    due_followups,
+    finished_tasks,
+    mailoutbox,
+    networker,
+    colleague,
+    outsider,
+):
+    run_sweep_twice_and_check_emails(
+        finished_tasks, mailoutbox, networker, colleague, outsider, due_followups
+    )
