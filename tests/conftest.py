@@ -6,6 +6,7 @@ is in team Beta, `manager` is a network manager, `planner` an event planner.
 
 import os
 import socket
+from collections.abc import Callable, Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -64,6 +65,34 @@ def chromium_path() -> str:
     if not os.path.exists(path):
         service_missing(f"Chromium not found at {path} (apt-get install chromium)")
     return path
+
+
+@pytest.fixture
+def use_broker(settings) -> Iterator[Callable[..., None]]:
+    """Point the Celery app at a broker for this test; the previous one comes back after."""
+    from crm import celery as crm_celery
+
+    def use(url: str, create_folders: bool = True, **transport_options) -> None:
+        settings.CELERY_BROKER_URL = url
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = transport_options
+        assert crm_celery.app.conf.broker_url == url
+        crm_celery.app._after_fork()  # drop connection pools made for the previous broker
+        if create_folders:
+            crm_celery.ensure_broker_folders()
+
+    yield use
+    crm_celery.app._after_fork()
+
+
+def filesystem_broker_options(root, **extra) -> dict:
+    """Transport options of a file-system broker whose folders live under `root`."""
+    return {
+        "data_folder_in": str(root / "queue"),
+        "data_folder_out": str(root / "queue"),
+        "control_folder": str(root / "control"),
+        "processed_folder": str(root / "processed"),
+        **extra,
+    }
 
 
 def make_user(username: str, *roles: str, first_name: str = "", email: str | None = None) -> User:

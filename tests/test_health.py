@@ -1,45 +1,18 @@
 """GET /healthz names the failing part, and answers quickly even when the broker is down."""
 
 import time
-from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import OperationalError
 
 from crm import celery as crm_celery
 from crm import health
+from tests.conftest import filesystem_broker_options
 
-pytestmark = [
-    pytest.mark.django_db,
-    # WhiteNoise warns about a STATIC_ROOT that collectstatic has not filled yet.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = pytest.mark.django_db
 
 # Nothing listens on port 1: the connection is refused at once.
 CLOSED_REDIS = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def use_broker(settings) -> Iterator[Callable[..., None]]:
-    """Point the Celery app at a broker for this test; the previous one comes back after."""
-
-    def use(url: str, **transport_options) -> None:
-        settings.CELERY_BROKER_URL = url
-        settings.CELERY_BROKER_TRANSPORT_OPTIONS = transport_options
-        assert crm_celery.app.conf.broker_url == url
-        crm_celery.app._after_fork()  # drop connection pools made for the previous broker
-
-    yield use
-    crm_celery.app._after_fork()
-
-
-def filesystem_options(root) -> dict[str, str]:
-    return {
-        "data_folder_in": str(root / "queue"),
-        "data_folder_out": str(root / "queue"),
-        "control_folder": str(root / "control"),
-        "processed_folder": str(root / "processed"),
-    }
 
 
 def get_healthz(client):
@@ -51,7 +24,7 @@ def get_healthz(client):
 
 
 def test_healthy_on_the_filesystem_broker(client, use_broker, tmp_path):
-    use_broker("filesystem://", **filesystem_options(tmp_path))
+    use_broker("filesystem://", **filesystem_broker_options(tmp_path))
     crm_celery.ensure_broker_folders()
 
     response = get_healthz(client)
@@ -63,7 +36,11 @@ def test_healthy_on_the_filesystem_broker(client, use_broker, tmp_path):
 
 
 def test_503_when_the_filesystem_broker_folders_are_missing(client, use_broker, tmp_path):
-    use_broker("filesystem://", **filesystem_options(tmp_path / "never-created"))
+    use_broker(
+        "filesystem://",
+        create_folders=False,
+        **filesystem_broker_options(tmp_path / "never-created"),
+    )
 
     response = get_healthz(client)
 
@@ -74,6 +51,7 @@ def test_503_when_the_filesystem_broker_folders_are_missing(client, use_broker, 
     assert body["checks"]["broker"].startswith("error")
 
 
+@pytest.mark.services
 def test_healthy_on_redis(client, use_broker, redis_url):
     use_broker(redis_url, socket_connect_timeout=3)
 
@@ -98,7 +76,7 @@ def test_503_names_the_broker_when_redis_is_unreachable(client, use_broker, sett
 
 
 def test_503_names_the_database_when_it_is_unreachable(client, use_broker, tmp_path, monkeypatch):
-    use_broker("filesystem://", **filesystem_options(tmp_path))
+    use_broker("filesystem://", **filesystem_broker_options(tmp_path))
     crm_celery.ensure_broker_folders()
 
     class DownConnection:
@@ -115,7 +93,7 @@ def test_503_names_the_database_when_it_is_unreachable(client, use_broker, tmp_p
 
 
 def test_healthz_needs_no_login_and_is_not_cached(client, use_broker, tmp_path):
-    use_broker("filesystem://", **filesystem_options(tmp_path))
+    use_broker("filesystem://", **filesystem_broker_options(tmp_path))
     crm_celery.ensure_broker_folders()
 
     response = get_healthz(client)

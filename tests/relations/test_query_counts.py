@@ -25,11 +25,6 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 20
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def grow_network(*, me: User, hub: Contact, start: int, count: int) -> None:
     """Add `count` contacts, each with colleagues, interactions, ties, tags and follow-ups.
 

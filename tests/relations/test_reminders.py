@@ -22,6 +22,7 @@ from crm.queue import enqueue_on_commit
 from relations import services
 from relations.models import Contact, FollowUp, Organisation, ReminderLog
 from relations.tasks import send_followup_reminder, sweep_followup_reminders
+from tests.conftest import filesystem_broker_options
 
 DAY = datetime.date(2026, 3, 10)
 SITE_URL = "https://crm.example.org"
@@ -377,28 +378,16 @@ def test_command_refuses_a_malformed_date(db):
 
 
 @pytest.fixture
-def filesystem_broker(settings, tmp_path):
+def filesystem_broker(use_broker, tmp_path):
     """A file-system broker in tmp_path, so the messages sent can be counted."""
-    settings.CELERY_BROKER_URL = "filesystem://"
-    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(tmp_path / "queue"),
-        "data_folder_out": str(tmp_path / "queue"),
-        "control_folder": str(tmp_path / "control"),
-        "processed_folder": str(tmp_path / "processed"),
-        "max_retries": 0,
-    }
-    crm_celery.app._after_fork()  # drop connection pools made for the previous broker
-    crm_celery.ensure_broker_folders()
-    yield tmp_path / "queue"
-    crm_celery.app._after_fork()
+    use_broker("filesystem://", **filesystem_broker_options(tmp_path, max_retries=0))
+    return tmp_path / "queue"
 
 
 @pytest.fixture
-def broker_down(settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    crm_celery.app._after_fork()
-    yield
-    crm_celery.app._after_fork()
+def broker_down(use_broker):
+    # Nothing listens on port 1; one quick retry, as the settings give Redis.
+    use_broker("redis://127.0.0.1:1/0", max_retries=1, interval_start=0.2, socket_connect_timeout=1)
 
 
 def messages_in(queue) -> list:
@@ -449,6 +438,7 @@ def test_the_sweep_keeps_working_when_the_broker_is_down(
 # Concurrency (PostgreSQL: real row locks between connections)
 
 
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claimers_send_one_email(require_postgresql, people, networker, mailoutbox):
     workers = 6

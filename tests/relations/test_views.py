@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 TODAY = selectors.today
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The actor fixtures create users; the default hasher makes that take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def log(author, contact, **kwargs):
     kwargs.setdefault("kind", "coffee")
     kwargs.setdefault("occurred_on", TODAY())

@@ -21,13 +21,14 @@ from django.utils import timezone
 from crm import celery as crm_celery
 from relations.models import Contact, FollowUp, Organisation, ReminderLog
 from relations.tasks import send_followup_reminder, sweep_followup_reminders
+from tests.conftest import filesystem_broker_options
 
 WAIT_SECONDS = 30
 SITE_URL = "https://crm.example.org"
 SWEEP = sweep_followup_reminders.name
 SEND = send_followup_reminder.name
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class BoundedWorkController(TestWorkController):
@@ -72,21 +73,6 @@ def finished_tasks() -> Iterator[list[tuple[str, object]]]:
 
 
 @pytest.fixture
-def use_broker(settings) -> Iterator[Callable[..., None]]:
-    """Point the Celery app at a broker for this test; the previous one comes back after."""
-
-    def use(url: str, **transport_options) -> None:
-        settings.CELERY_BROKER_URL = url
-        settings.CELERY_BROKER_TRANSPORT_OPTIONS = transport_options
-        assert crm_celery.app.conf.broker_url == url
-        crm_celery.app._after_fork()  # drop connection pools made for the previous broker
-        crm_celery.ensure_broker_folders()
-
-    yield use
-    crm_celery.app._after_fork()
-
-
-@pytest.fixture
 def redis_broker(redis_url, use_broker) -> str:
     use_broker(redis_url, visibility_timeout=3600, socket_connect_timeout=3, socket_timeout=10)
     crm_celery.app.control.purge()  # leftovers of an earlier, interrupted run
@@ -95,14 +81,7 @@ def redis_broker(redis_url, use_broker) -> str:
 
 @pytest.fixture
 def filesystem_broker(tmp_path, use_broker) -> str:
-    use_broker(
-        "filesystem://",
-        data_folder_in=str(tmp_path / "queue"),
-        data_folder_out=str(tmp_path / "queue"),
-        control_folder=str(tmp_path / "control"),
-        processed_folder=str(tmp_path / "processed"),
-        polling_interval=0.1,
-    )
+    use_broker("filesystem://", **filesystem_broker_options(tmp_path, polling_interval=0.1))
     return "filesystem://"
 
 
@@ -198,6 +177,7 @@ def sweep_and_check(finished, mailoutbox, networker, colleague, outsider, due_fo
     assert len(mailoutbox) == 2
 
 
+@pytest.mark.services
 def test_worker_on_redis_sends_each_assignee_one_email(
     redis_broker, due_followups, finished_tasks, mailoutbox, networker, colleague, outsider
 ):
