@@ -41,6 +41,8 @@ SECTORS = {
     "province": ("Province", 0),
     "university": ("University", 0),
     "hogeschool": ("University of applied sciences", 0),
+    "vocational": ("Vocational college", 0),
+    "agency": ("Public agency", 0),
     "housing": ("Housing corporation", 1),
     "company": ("Company", 1),
     "ngo": ("NGO", 1),
@@ -217,28 +219,52 @@ CITIES = [
 # Templates for further, made-up organisations at large scales: (pattern, sector key)
 CITY_ORGANISATION_PATTERNS = [
     ("Gemeente {city}", "municipality"),
+    ("ROC {city}", "vocational"),
+    ("Omgevingsdienst {city}", "agency"),
+    ("GGD {city}", "agency"),
+    ("Bibliotheek {city}", "agency"),
+    ("Campus {city}", "hogeschool"),
     ("Woonstichting {city}", "housing"),
-    ("Wooncorporatie {city}", "housing"),
     ("Ondernemersvereniging {city}", "ngo"),
     ("Stichting Welzijn {city}", "ngo"),
-    ("Bibliotheek {city}", "ngo"),
     ("Zorggroep {city}", "ngo"),
     ("Energiecoöperatie {city}", "ngo"),
     ("Bouwbedrijf {city}", "company"),
     ("Installatiebedrijf {city}", "company"),
-    ("Campus {city}", "hogeschool"),
 ]
+# Per team (see SECTORS), so that made-up organisations are shared out evenly.
 NAME_ORGANISATION_PATTERNS = [
-    ("{last} Advies", "company"),
-    ("{last} Installatietechniek", "company"),
-    ("{last} & {last2} Advocaten", "company"),
-    ("{last} Bouw", "company"),
-    ("{last} Engineering", "company"),
-    ("{last} Logistiek", "company"),
-    ("Stichting {last}fonds", "ngo"),
+    [
+        ("{last} College", "vocational"),
+        ("Instituut {last}", "agency"),
+        ("Kenniscentrum {last}", "university"),
+    ],
+    [
+        ("{last} Advies", "company"),
+        ("{last} Installatietechniek", "company"),
+        ("{last} & {last2} Advocaten", "company"),
+        ("{last} Bouw", "company"),
+        ("{last} Engineering", "company"),
+        ("{last} Logistiek", "company"),
+        ("Stichting {last}fonds", "ngo"),
+    ],
 ]
 
 JOB_TITLES = {
+    "vocational": [
+        "Chair of the Executive Board",
+        "Director Education",
+        "Team Leader Technology",
+        "Coordinator Work-Based Learning",
+        "Programme Manager Labour Market",
+    ],
+    "agency": [
+        "Director",
+        "Head of Policy",
+        "Senior Adviser",
+        "Programme Manager",
+        "Regional Account Manager",
+    ],
     "municipality": [
         "Alderman for Economic Affairs",
         "Alderman for Housing",
@@ -489,6 +515,8 @@ TAGS_BY_SECTOR = {
     "province": ["mobility", "nature", "regional economy", "politics", "energy transition"],
     "university": ["research", "talent", "innovation", "alumni", "sustainability"],
     "hogeschool": ["talent", "internships", "innovation", "lifelong learning", "research"],
+    "vocational": ["talent", "internships", "lifelong learning", "labour market"],
+    "agency": ["public health", "environment", "regional economy", "politics"],
     "housing": ["housing", "sustainability", "neighbourhoods", "energy transition"],
     "company": ["innovation", "talent", "sustainability", "investors", "regional economy"],
     "ngo": ["sustainability", "social impact", "nature", "media", "neighbourhoods"],

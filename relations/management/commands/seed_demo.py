@@ -7,6 +7,7 @@ cached dates (last interaction, warmth thresholds) are set before inserting.
 """
 
 import datetime
+import itertools
 import math
 import random
 import time
@@ -280,8 +281,8 @@ class Seeder:
         ]
         self.rng.shuffle(city_rows)
         yield from city_rows
-        while True:
-            pattern, sector = self.rng.choice(data.NAME_ORGANISATION_PATTERNS)
+        for n in itertools.count():
+            pattern, sector = self.rng.choice(data.NAME_ORGANISATION_PATTERNS[n % 2])
             last, last2 = self.rng.sample(data.LAST_NAMES, 2)
             name = pattern.format(last=last[0].upper() + last[1:], last2=last2)
             yield name, sector, self.rng.choice(cities), None
