@@ -5,14 +5,15 @@ use the *ensure_can_* functions before every write. HTML views and the API go
 through both, so they cannot disagree.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from relations.models import Contact, FollowUp, Interaction, Organisation, Relationship, Role, Team
 
 
-class NotAllowed(Exception):
-    """The user may read the object but not change it (a 403)."""
+class NotAllowed(PermissionDenied):
+    """The user may read the object but not change it: Django and DRF answer 403."""
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message or _("You may not change this."))
@@ -73,7 +74,7 @@ def can_change_interaction(user, interaction: Interaction) -> bool:
 
 def ensure_can_change_interaction(user, interaction: Interaction) -> None:
     if not can_change_interaction(user, interaction):
-        raise NotAllowed()
+        raise NotAllowed(_("Only its author, participants and network managers may change it."))
 
 
 # Follow-ups: assignee, creator, their team leads, network managers.

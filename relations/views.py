@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -28,10 +27,6 @@ def _add_service_error(form, error: services.ServiceError) -> None:
             '{} <a href="{}">{}</a>', message, existing.get_absolute_url(), _("Open it")
         )
     form.add_error(field, message)
-
-
-def _forbidden(error: permissions.NotAllowed) -> PermissionDenied:
-    return PermissionDenied(str(error))
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -119,10 +114,7 @@ def contact_create(request):
 @login_required
 def contact_edit(request, pk):
     contact = selectors.contact_get_for(user=request.user, pk=pk)
-    if not permissions.can_change_contact(request.user, contact):
-        raise PermissionDenied(
-            _("Only the owner, their team lead or a network manager may change this contact.")
-        )
+    permissions.ensure_can_change_contact(request.user, contact)
     form = forms.ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
         fields, tags = form.service_fields()
@@ -130,8 +122,6 @@ def contact_edit(request, pk):
             contact = services.contact_update(
                 actor=request.user, contact=contact, tags=tags, **fields
             )
-        except permissions.NotAllowed as error:
-            raise _forbidden(error) from error
         except services.ServiceError as error:
             _add_service_error(form, error)
         else:
@@ -168,8 +158,6 @@ def affiliation_add(request, pk):
     if form.is_valid():
         try:
             services.affiliation_add(actor=request.user, contact=contact, **form.cleaned_data)
-        except permissions.NotAllowed as error:
-            raise _forbidden(error) from error
         except services.ServiceError as error:
             _add_service_error(form, error)
         else:
@@ -182,10 +170,7 @@ def affiliation_add(request, pk):
 @require_POST
 def affiliation_remove(request, pk):
     affiliation = selectors.affiliation_get_for(user=request.user, pk=pk)
-    try:
-        services.affiliation_remove(actor=request.user, affiliation=affiliation)
-    except permissions.NotAllowed as error:
-        raise _forbidden(error) from error
+    services.affiliation_remove(actor=request.user, affiliation=affiliation)
     messages.success(request, _("Affiliation removed."))
     return redirect(affiliation.contact)
 
@@ -269,18 +254,13 @@ def organisation_create(request):
 @login_required
 def organisation_edit(request, pk):
     organisation = selectors.organisation_get_for(user=request.user, pk=pk)
-    if not permissions.can_change_organisation(request.user, organisation):
-        raise PermissionDenied(
-            _("Only the owner, their team lead or a network manager may change this organisation.")
-        )
+    permissions.ensure_can_change_organisation(request.user, organisation)
     form = forms.OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_update(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
-        except permissions.NotAllowed as error:
-            raise _forbidden(error) from error
         except services.ServiceError as error:
             _add_service_error(form, error)
         else:
@@ -361,18 +341,13 @@ def interaction_detail(request, pk):
 @login_required
 def interaction_edit(request, pk):
     interaction = selectors.interaction_get_for(user=request.user, pk=pk)
-    if not permissions.can_change_interaction(request.user, interaction):
-        raise PermissionDenied(
-            _("Only its author, participants and network managers may change it.")
-        )
+    permissions.ensure_can_change_interaction(request.user, interaction)
     form = forms.InteractionForm(request.POST or None, instance=interaction)
     if request.method == "POST" and form.is_valid():
         try:
             services.interaction_update(
                 actor=request.user, interaction=interaction, **form.cleaned_data
             )
-        except permissions.NotAllowed as error:
-            raise _forbidden(error) from error
         except services.ServiceError as error:
             _add_service_error(form, error)
         else:
@@ -390,10 +365,7 @@ def interaction_edit(request, pk):
 @require_POST
 def followup_done(request, pk):
     followup = selectors.followup_get_for(user=request.user, pk=pk)
-    try:
-        followup = services.followup_complete(actor=request.user, followup=followup)
-    except permissions.NotAllowed as error:
-        raise _forbidden(error) from error
+    followup = services.followup_complete(actor=request.user, followup=followup)
     if request.htmx:
         return render(
             request,
