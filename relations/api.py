@@ -6,7 +6,6 @@ lookups by id go through the *_list_for / *_get_for selectors, so an object the
 user may not read is missing from the list and a 404 by id.
 """
 
-from django.utils import translation
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,6 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from relations import filters, permissions, selectors, services
+from relations.middleware import activate_user_language
 from relations.models import Contact, FollowUp, Interaction, Organisation, Relationship, Team
 from relations.serializers import (
     ContactSerializer,
@@ -87,10 +87,7 @@ class UserLanguageMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        language = getattr(request.user, "language", "")
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        activate_user_language(request, request.user)
 
 
 class DomainErrorsMixin(UserLanguageMixin):
