@@ -204,3 +204,23 @@ def test_scaling_up_uses_bulk_inserts_not_a_query_per_row():
     assert FollowUp.objects.count() >= 500 // 2
     assert len(large) <= len(small) + 15
     assert len(large) < 60
+
+
+def test_benchmark_pages_reports_time_and_queries_for_each_page():
+    seed("--contacts", "30")
+    out = StringIO()
+
+    call_command("benchmark_pages", "--runs", "2", "--warmup", "1", stdout=out)
+
+    report = out.getvalue()
+    assert "30 contacts" in report
+    for page in ("contact list", "search", "warmth=", "contact detail", "my network"):
+        assert page in report
+    rows = [line.split() for line in report.splitlines() if line.startswith(("contact", "my "))]
+    assert len(rows) == 5
+    assert all(int(row[-1]) > 0 for row in rows)  # the query count column
+
+
+def test_benchmark_pages_needs_an_existing_networker():
+    with pytest.raises(CommandError, match="No active user 'nobody'"):
+        call_command("benchmark_pages", "--user", "nobody", stdout=StringIO())

@@ -9,6 +9,7 @@ production: with DEBUG on, every query is also logged.
 import math
 import statistics
 import time
+import warnings
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -66,13 +67,20 @@ class Command(BaseCommand):
         except NoReverseMatch as error:
             raise CommandError(f"A page to benchmark has no URL yet: {error}") from error
 
-        # Static URLs without a collected manifest: the timings concern views and queries.
-        with override_settings(
-            STORAGES={
-                **settings.STORAGES,
-                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-            }
+        # Static URLs without a collected manifest (nor WhiteNoise's warning about the
+        # missing STATIC_ROOT): the timings concern views and queries.
+        with (
+            warnings.catch_warnings(),
+            override_settings(
+                STORAGES={
+                    **settings.STORAGES,
+                    "staticfiles": {
+                        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+                    },
+                }
+            ),
         ):
+            warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
             results = self.measure(networker, pages, runs=runs, warmup=warmup)
         self.report(networker, results, runs=runs, warmup=warmup)
 

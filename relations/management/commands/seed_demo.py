@@ -129,7 +129,7 @@ class Command(BaseCommand):
         if contacts < 1:
             raise CommandError("--contacts must be at least 1.")
         has_data = (
-            Contact.objects.exists() or User.objects.filter(username=data.MANAGER[0]).exists()
+            Contact.objects.exists() or User.objects.filter(username__in=demo_usernames()).exists()
         )
         if has_data:
             if if_empty:
