@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -304,13 +304,22 @@ def organisation_detail_for(*, user: User, organisation: Organisation) -> Organi
 
 
 def relationship_list_for(
-    *, user: User, colleague_id: int | None = None, contact_id: int | None = None
+    *,
+    user: User,
+    colleague_id: int | None = None,
+    contact_id: int | None = None,
+    warmth: str = "",
 ):
     relationships = Relationship.objects.select_related("user", "contact", "contact__organisation")
     if colleague_id:
         relationships = relationships.filter(user_id=colleague_id)
     if contact_id:
         relationships = relationships.filter(contact_id=contact_id)
+    if warmth:
+        relationships = relationships.filter(warmth_filter(warmth)).order_by(
+            F("cold_on").asc(nulls_first=True), "contact__last_name", "pk"
+        )
+        return relationships
     return relationships.order_by("contact__last_name", "contact__first_name", "pk")
 
 
@@ -361,39 +370,55 @@ def followup_is_overdue(followup: FollowUp, on: datetime.date | None = None) -> 
 class WarmthGroup:
     warmth: Warmth
     ties: list[TieView]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.ties)
 
 
 @dataclass
 class MyNetwork:
     groups: list[WarmthGroup]
     due_followups: list[FollowUp]
+    due_total: int
     upcoming_followups: list[FollowUp]
     today: datetime.date
 
+    @property
+    def has_ties(self) -> bool:
+        return any(group.total for group in self.groups)
 
-def my_network(*, user: User, upcoming_days: int = 14) -> MyNetwork:
-    """My relationships grouped by warmth (cold first) and my follow-ups due."""
+
+def my_network(*, user: User, rows: int = 15, upcoming_days: int = 14) -> MyNetwork:
+    """My relationships by warmth (cold first) and my follow-ups due, at most `rows` of each.
+
+    Counts and rows come from SQL, so the page costs the same for 50 or 50,000 ties.
+    """
     on = today()
-    relationships = (
-        Relationship.objects.filter(user=user, contact__archived=False)
-        .select_related("contact", "contact__organisation")
-        .order_by("last_interaction_on", "contact__last_name")
-    )
-    grouped: dict[Warmth, list[TieView]] = {w: [] for w in WARMTH_ORDER}
-    for rel in relationships:
-        warmth = warmth_of(rel.last_interaction_on, rel.contact.cadence_days, on)
-        grouped[warmth].append(TieView(rel, warmth))
+    mine = Relationship.objects.filter(user=user, contact__archived=False)
+    totals = mine.aggregate(**{w.value: Count("pk", filter=warmth_filter(w, on)) for w in Warmth})
+    groups = []
+    for warmth in WARMTH_ORDER:
+        # The ones closest to going (further) cold first.
+        ties = (
+            mine.filter(warmth_filter(warmth, on))
+            .select_related("contact", "contact__organisation")
+            .order_by(F("cold_on").asc(nulls_first=True), "contact__last_name", "pk")[:rows]
+        )
+        groups.append(WarmthGroup(warmth, [TieView(t, warmth) for t in ties], totals[warmth]))
     open_mine = FollowUp.objects.filter(assignee=user, done_at__isnull=True).select_related(
         "contact", "contact__organisation"
     )
+    due = open_mine.filter(due_on__lte=on)
+    upcoming = open_mine.filter(
+        due_on__gt=on, due_on__lte=on + datetime.timedelta(days=upcoming_days)
+    )
     return MyNetwork(
-        groups=[WarmthGroup(w, grouped[w]) for w in WARMTH_ORDER],
-        due_followups=list(open_mine.filter(due_on__lte=on).order_by("due_on", "pk")),
-        upcoming_followups=list(
-            open_mine.filter(
-                due_on__gt=on, due_on__lte=on + datetime.timedelta(days=upcoming_days)
-            ).order_by("due_on", "pk")
-        ),
+        groups=groups,
+        due_followups=list(due.order_by("due_on", "pk")[: rows * 2]),
+        due_total=due.count(),
+        upcoming_followups=list(upcoming.order_by("due_on", "pk")[:rows]),
         today=on,
     )
 

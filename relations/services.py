@@ -117,12 +117,24 @@ def contact_update(
     if "email" in fields:
         fields["email"] = (fields["email"] or "").strip()
         _check_unique_email(fields["email"], exclude_pk=contact.pk)
+    cadence_before = contact.cadence_days
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.save()
+    if contact.cadence_days != cadence_before:
+        _refresh_ties_warmth(contact)
     if tags is not None:
         contact.tags.set(_tags_from_names(tags))
     return contact
+
+
+def _refresh_ties_warmth(contact: Contact) -> None:
+    """Each of our ties with a contact follows the contact's cadence."""
+    ties = list(contact.relationships.all())
+    for tie in ties:
+        tie.contact = contact
+        tie.refresh_warmth_dates()
+    Relationship.objects.bulk_update(ties, ["cooling_on", "cold_on"])
 
 
 @transaction.atomic
@@ -195,7 +207,9 @@ def _touch_warmth(
             contact.save(update_fields=["last_interaction_on", "updated_at"])
     existing = {
         (rel.user_id, rel.contact_id): rel
-        for rel in Relationship.objects.filter(user__in=users, contact__in=contacts)
+        for rel in Relationship.objects.filter(user__in=users, contact__in=contacts).select_related(
+            "contact"
+        )
     }
     for user in users:
         for contact in contacts:

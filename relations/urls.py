@@ -6,6 +6,8 @@ app_name = "relations"
 
 urlpatterns = [
     path("", views.my_network, name="my_network"),
+    path("my/relationships/", views.my_relationships, name="my_relationships"),
+    path("my/followups/", views.followup_list, name="followup_list"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/typeahead/", views.contact_typeahead, name="contact_typeahead"),

@@ -61,14 +61,42 @@ def _page(request, queryset):
 def my_network(request):
     network = selectors.my_network(user=request.user)
     return render(
-        request,
-        "relations/my_network.html",
-        {
-            "network": network,
-            "today": network.today,
-            "has_ties": any(group.ties for group in network.groups),
-        },
+        request, "relations/my_network.html", {"network": network, "today": network.today}
     )
+
+
+@login_required
+def my_relationships(request):
+    """All my relationships of one warmth, paged (My network shows the first few)."""
+    warmth = request.GET.get("warmth", "")
+    if warmth not in selectors.Warmth.values:
+        warmth = selectors.Warmth.COLD
+    ties = selectors.relationship_list_for(
+        user=request.user, colleague_id=request.user.pk, warmth=warmth
+    ).filter(contact__archived=False)
+    page = _page(request, ties)
+    context = {
+        "page": page,
+        "ties": [selectors.TieView(tie, selectors.Warmth(warmth)) for tie in page],
+        "warmth": warmth,
+        "warmth_choices": selectors.Warmth.choices,
+    }
+    return render(request, "relations/my_relationships.html", context)
+
+
+@login_required
+def followup_list(request):
+    """My open follow-ups, paged; ?due=1 keeps those due today or overdue."""
+    only_due = request.GET.get("due") == "1"
+    followups = selectors.followup_list_for(
+        user=request.user,
+        open_only=True,
+        assignee_id=request.user.pk,
+        due_by=selectors.today() if only_due else None,
+    )
+    page = _page(request, followups)
+    context = {"page": page, "only_due": only_due, "today": selectors.today()}
+    return render(request, "relations/followup_list.html", context)
 
 
 # Contacts

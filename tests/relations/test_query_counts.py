@@ -93,21 +93,21 @@ def grow_network(*, me: User, hub: Contact, start: int, count: int) -> None:
             for user in (me, colleagues[i % len(colleagues)])
         ]
     )
-    Relationship.objects.bulk_create(
-        [
-            Relationship(
-                user=me,
-                contact=contact,
-                strength=1 + i % 5,
-                last_interaction_on=contact.last_interaction_on,
-            )
-            for i, contact in enumerate(contacts)
-        ]
-        + [
-            Relationship(user=colleague, contact=hub, strength=3, last_interaction_on=on)
-            for colleague in colleagues
-        ]
-    )
+    ties = [
+        Relationship(
+            user=me,
+            contact=contact,
+            strength=1 + i % 5,
+            last_interaction_on=contact.last_interaction_on,
+        )
+        for i, contact in enumerate(contacts)
+    ] + [
+        Relationship(user=colleague, contact=hub, strength=3, last_interaction_on=on)
+        for colleague in colleagues
+    ]
+    for tie in ties:
+        tie.refresh_warmth_dates()
+    Relationship.objects.bulk_create(ties)
     FollowUp.objects.bulk_create(
         [
             FollowUp(
@@ -146,7 +146,13 @@ def hub(networker, organisation) -> Contact:
 
 @pytest.mark.parametrize(
     "page",
-    ["relations:contact_list", "relations:contact_detail", "relations:my_network"],
+    [
+        "relations:contact_list",
+        "relations:contact_detail",
+        "relations:my_network",
+        "relations:my_relationships",
+        "relations:followup_list",
+    ],
 )
 def test_page_runs_the_same_number_of_queries_with_10_and_with_200_contacts(
     client_for, teams, networker, hub, page
@@ -184,4 +190,11 @@ def test_pages_show_the_grown_data(client_for, teams, networker, hub):
     assert "Meeting 0" in page
     assert "Colleague 19" in page
     page = client.get(reverse("relations:my_network")).content.decode()
-    assert "Person0199" in page
+    assert "Show all" in page
+    network = selectors.my_network(user=networker)
+    expected = dict.fromkeys(selectors.Warmth, 0)
+    for tie in Relationship.objects.filter(user=networker).select_related("contact"):
+        expected[selectors.warmth_of(tie.last_interaction_on, tie.contact.cadence_days)] += 1
+    assert {group.warmth: group.total for group in network.groups} == expected
+    cold = client.get(reverse("relations:my_relationships") + "?warmth=cold&page=1")
+    assert f"{expected[selectors.Warmth.COLD]} relationships" in cold.content.decode()

@@ -9,7 +9,15 @@ from django.utils.translation import gettext
 from rest_framework.authtoken.models import Token
 
 from relations import selectors, services
-from relations.models import Affiliation, Contact, FollowUp, Interaction, Organisation, Tag
+from relations.models import (
+    Affiliation,
+    Contact,
+    FollowUp,
+    Interaction,
+    Organisation,
+    Relationship,
+    Tag,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -843,3 +851,74 @@ def test_dutch_user_gets_the_navigation_in_dutch(client_for, networker):
     assert dutch != "My network"
     page = html(client_for(networker).get(reverse("relations:contact_list")))
     assert dutch in page
+
+
+# My relationships and my follow-ups: the full lists behind My network
+
+
+def _tie(user, contact, days_ago):
+    last_on = None if days_ago is None else selectors.today() - datetime.timedelta(days=days_ago)
+    return Relationship.objects.create(user=user, contact=contact, last_interaction_on=last_on)
+
+
+def test_my_relationships_lists_only_my_ties_of_the_chosen_warmth(
+    client_for, teams, networker, outsider, organisation
+):
+    cold = Contact.objects.create(first_name="Cora", last_name="Cold", cadence_days=30)
+    warm = Contact.objects.create(first_name="Wim", last_name="Warm", cadence_days=30)
+    _tie(networker, cold, 90)
+    _tie(networker, warm, 2)
+    _tie(outsider, warm, 200)
+
+    page = client_for(networker).get(reverse("relations:my_relationships") + "?warmth=cold")
+
+    text = page.content.decode()
+    assert "Cora Cold" in text
+    assert "Wim Warm" not in text
+    warm_page = client_for(networker).get(reverse("relations:my_relationships") + "?warmth=warm")
+    assert "Wim Warm" in warm_page.content.decode()
+
+
+def test_my_network_caps_each_warmth_group_and_links_to_the_rest(client_for, teams, networker):
+    for i in range(20):
+        contact = Contact.objects.create(first_name=f"Cold{i:02}", last_name="Person")
+        _tie(networker, contact, None)
+
+    text = client_for(networker).get(reverse("relations:my_network")).content.decode()
+
+    assert text.count("Cold0") + text.count("Cold1") == 15
+    assert "Show all 20" in text
+    assert reverse("relations:my_relationships") + "?warmth=cold" in text
+
+
+def test_followup_list_shows_my_open_follow_ups_and_not_a_colleagues(
+    client_for, teams, networker, colleague, contact
+):
+    today = selectors.today()
+    services.followup_create(
+        actor=networker,
+        contact=contact,
+        text="Mine overdue",
+        due_on=today - datetime.timedelta(days=3),
+    )
+    services.followup_create(
+        actor=networker,
+        contact=contact,
+        text="Mine later",
+        due_on=today + datetime.timedelta(days=30),
+    )
+    services.followup_create(actor=colleague, contact=contact, text="Carl's own", due_on=today)
+
+    due = client_for(networker).get(reverse("relations:followup_list") + "?due=1").content.decode()
+    everything = client_for(networker).get(reverse("relations:followup_list")).content.decode()
+
+    assert "Mine overdue" in due and "Mine later" not in due
+    assert "Mine overdue" in everything and "Mine later" in everything
+    assert "Carl&#x27;s own" not in everything and "Carl's own" not in everything
+
+
+def test_my_lists_need_a_login(client):
+    for name in ("relations:my_relationships", "relations:followup_list"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]

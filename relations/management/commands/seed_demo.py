@@ -603,16 +603,16 @@ class Seeder:
                 else None
             )
             context = rng.choice(data.RELATIONSHIP_CONTEXTS).format(event=rng.choice(data.EVENTS))
-            rows.append(
-                Relationship(
-                    user_id=plan.users[u].pk,
-                    contact_id=planned.contact.pk,
-                    strength=strength,
-                    since=since,
-                    context=context,
-                    last_interaction_on=last_on.get((u, c)),
-                )
+            relationship = Relationship(
+                user_id=plan.users[u].pk,
+                contact=planned.contact,
+                strength=strength,
+                since=since,
+                context=context,
+                last_interaction_on=last_on.get((u, c)),
             )
+            relationship.refresh_warmth_dates()
+            rows.append(relationship)
         Relationship.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         return len(rows)
 
