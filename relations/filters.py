@@ -72,10 +72,16 @@ class OrganisationFilter(SelectorFilterSet):
 class RelationshipFilter(SelectorFilterSet):
     user = id_filter("Id of the colleague.")
     contact = id_filter("Id of the contact.")
+    warmth = filters.ChoiceFilter(
+        choices=Warmth.choices, help_text="Warmth of this colleague's tie."
+    )
 
     def select(self, *, user, params):
         return selectors.relationship_list_for(
-            user=user, colleague_id=params.get("user"), contact_id=params.get("contact")
+            user=user,
+            colleague_id=params.get("user"),
+            contact_id=params.get("contact"),
+            warmth=params.get("warmth") or "",
         )
 
 

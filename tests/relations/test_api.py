@@ -16,7 +16,6 @@ API = "/api/v1"
 # WhiteNoise warns when `collectstatic` has not run (as in a fresh test checkout).
 
 
-
 @pytest.fixture
 def api_for(db):
     """`api_for(user)` returns an APIClient signed in (session) as that user."""
@@ -494,6 +493,19 @@ def test_relationship_filters(api_for, networker, colleague, contact):
     assert ids(client.get(f"{API}/relationships/?contact={contact.pk}&user={networker.pk}")) == {
         mine.pk
     }
+
+
+def test_relationship_warmth_filter_uses_the_ties_own_last_meeting(api_for, networker, colleague):
+    on = selectors.today()
+    warm = Relationship.objects.create(
+        user=networker, contact=make_contact(networker), last_interaction_on=on
+    )
+    never = Relationship.objects.create(user=networker, contact=make_contact(networker))
+    client = api_for(networker)
+
+    assert ids(client.get(f"{API}/relationships/?warmth=warm")) == {warm.pk}
+    assert ids(client.get(f"{API}/relationships/?warmth=cold")) == {never.pk}
+    assert client.get(f"{API}/relationships/?warmth=tepid").status_code == 400
 
 
 # Interactions
