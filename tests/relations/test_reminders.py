@@ -112,8 +112,8 @@ def test_only_the_overdue_followup_is_marked_overdue(people, networker, mailoutb
     services.reminders_send_all(day=DAY)
 
     lines = email_to(networker.email).body.splitlines()
-    [due_line] = [line for line in lines if "Due:" in line and "03/10/2026" in line]
-    [overdue_line] = [line for line in lines if "Due:" in line and "03/07/2026" in line]
+    [due_line] = [line for line in lines if "Due:" in line and "10-03-2026" in line]
+    [overdue_line] = [line for line in lines if "Due:" in line and "07-03-2026" in line]
     assert "overdue" not in due_line
     assert "(overdue)" in overdue_line
     assert html_of(email_to(networker.email)).count("(overdue)") == 1
