@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from relations import services
 from relations.models import (
     Affiliation,
     Contact,
@@ -47,6 +48,11 @@ class ContactAdmin(admin.ModelAdmin):
     inlines = [AffiliationInline]
     list_select_related = ["organisation", "owner"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "cadence_days" in form.changed_data:
+            services.contact_refresh_ties_warmth(obj)
+
 
 @admin.register(Relationship)
 class RelationshipAdmin(admin.ModelAdmin):
@@ -60,6 +66,12 @@ class InteractionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "occurred_on", "author", "confidential"]
     list_filter = ["kind", "confidential"]
     search_fields = ["summary"]
+
+    def save_related(self, request, form, formsets, change):
+        # Date or people may have changed: the cached warmth follows the interactions.
+        super().save_related(request, form, formsets, change)
+        services.interaction_refresh_warmth(interaction=form.instance)
+
     autocomplete_fields = ["author", "our_participants", "contacts"]
 
 

@@ -339,16 +339,9 @@ class InteractionViewSet(ScopedViewSet):
     def create(self, request):
         data = self.parse()
         next_step = data.pop("next_step", None)
-        data.setdefault("occurred_on", selectors.today())
         interaction = services.interaction_log(
             author=request.user,
-            next_step=services.NextStep(
-                text=next_step["text"],
-                due_on=next_step["due_on"],
-                assignee=next_step.get("assignee") or request.user,
-            )
-            if next_step
-            else None,
+            next_step=services.NextStep(**next_step) if next_step else None,
             **data,
         )
         return self.respond(interaction, status.HTTP_201_CREATED)

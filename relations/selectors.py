@@ -474,8 +474,10 @@ def followups_due_by_assignee(
 
 
 def assignees_with_due_followups(*, on: datetime.date) -> list[int]:
+    """Active assignees with an e-mail address and open follow-ups due by `on`."""
     return list(
         FollowUp.objects.filter(done_at__isnull=True, due_on__lte=on, assignee__is_active=True)
+        .exclude(assignee__email="")
         .values_list("assignee_id", flat=True)
         .distinct()
         .order_by("assignee_id")

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -122,13 +122,13 @@ def contact_update(
         setattr(contact, name, value)
     contact.save()
     if contact.cadence_days != cadence_before:
-        _refresh_ties_warmth(contact)
+        contact_refresh_ties_warmth(contact)
     if tags is not None:
         contact.tags.set(_tags_from_names(tags))
     return contact
 
 
-def _refresh_ties_warmth(contact: Contact) -> None:
+def contact_refresh_ties_warmth(contact: Contact) -> None:
     """Each of our ties with a contact follows the contact's cadence."""
     ties = list(contact.relationships.all())
     for tie in ties:
@@ -190,37 +190,55 @@ def organisation_update(*, actor: User, organisation: Organisation, **fields) ->
 
 @dataclass
 class NextStep:
-    """The optional follow-up logged together with an interaction."""
+    """The optional follow-up logged with an interaction; assignee defaults to its author."""
 
     text: str
     due_on: datetime.date
-    assignee: User
+    assignee: User | None = None
 
 
-def _touch_warmth(
-    *, contacts: list[Contact], users: list[User], occurred_on: datetime.date
-) -> None:
-    """A logged encounter makes the contact, and each of our participants' ties, warm again."""
+def _refresh_warmth(*, contacts: list[Contact], users: list[User], create_ties: bool) -> None:
+    """Set the last-interaction dates of the contacts and of our ties from the interactions.
+
+    Read from the database, so logging, backdating and editing all end in the same state.
+    Confidential meetings count for warmth but create no new tie: a new "who knows whom"
+    would reveal them to everybody.
+    """
+    contact_ids = [contact.pk for contact in contacts]
+    latest_by_contact = dict(
+        Interaction.contacts.through.objects.filter(contact_id__in=contact_ids)
+        .values("contact_id")
+        .annotate(latest=Max("interaction__occurred_on"))
+        .values_list("contact_id", "latest")
+    )
     for contact in contacts:
-        if contact.last_interaction_on is None or contact.last_interaction_on < occurred_on:
-            contact.last_interaction_on = occurred_on
+        latest = latest_by_contact.get(contact.pk)
+        if contact.last_interaction_on != latest:
+            contact.last_interaction_on = latest
             contact.save(update_fields=["last_interaction_on", "updated_at"])
-    existing = {
-        (rel.user_id, rel.contact_id): rel
-        for rel in Relationship.objects.filter(user__in=users, contact__in=contacts).select_related(
-            "contact"
+    latest_by_tie = {
+        (row["user_id"], row["interaction__contacts"]): row["latest"]
+        for row in Interaction.our_participants.through.objects.filter(
+            user_id__in=[user.pk for user in users], interaction__contacts__in=contact_ids
         )
+        .values("user_id", "interaction__contacts")
+        .annotate(latest=Max("interaction__occurred_on"))
+    }
+    ties = {
+        (tie.user_id, tie.contact_id): tie
+        for tie in Relationship.objects.filter(user__in=users, contact__in=contacts)
     }
     for user in users:
         for contact in contacts:
-            rel = existing.get((user.pk, contact.pk))
-            if rel is None:
-                Relationship.objects.create(
-                    user=user, contact=contact, since=occurred_on, last_interaction_on=occurred_on
-                )
-            elif rel.last_interaction_on is None or rel.last_interaction_on < occurred_on:
-                rel.last_interaction_on = occurred_on
-                rel.save(update_fields=["last_interaction_on", "updated_at"])
+            latest = latest_by_tie.get((user.pk, contact.pk))
+            tie = ties.get((user.pk, contact.pk))
+            if tie is None and create_ties and latest is not None:
+                tie = Relationship(user=user, contact=contact, since=latest)
+            if tie is None or (tie.pk and tie.last_interaction_on == latest):
+                continue
+            tie.contact = contact  # its cadence sets the cached warmth dates
+            tie.last_interaction_on = latest
+            tie.save()
 
 
 def _check_not_in_future(occurred_on: datetime.date) -> None:
@@ -233,9 +251,9 @@ def _check_not_in_future(occurred_on: datetime.date) -> None:
 def interaction_log(
     *,
     author: User,
-    kind: str,
-    occurred_on: datetime.date,
     contacts: list[Contact],
+    kind: str = "coffee",
+    occurred_on: datetime.date | None = None,
     our_participants: list[User] | None = None,
     summary: str = "",
     given: str = "",
@@ -243,10 +261,20 @@ def interaction_log(
     confidential: bool = False,
     next_step: NextStep | None = None,
 ) -> Interaction:
-    """Record an encounter, warm up the ties it touched, and add its next step."""
+    """Record an encounter, warm up the ties it touched, and add its next step.
+
+    The author takes part (network managers may log for others); the date defaults to today.
+    """
+    contacts = list(dict.fromkeys(contacts))  # the same person twice is one person
+    participants = list(dict.fromkeys(our_participants or [author]))
     if not contacts:
         raise ServiceError(_("Choose at least one person we met."), field="contacts")
-    participants = list(our_participants or [author])
+    if author not in participants and not permissions.is_network_manager(author):
+        raise ServiceError(
+            _("Include yourself: you can only log meetings you took part in."),
+            field="our_participants",
+        )
+    occurred_on = occurred_on or selectors.today()
     _check_not_in_future(occurred_on)
     interaction = Interaction.objects.create(
         kind=kind,
@@ -259,18 +287,26 @@ def interaction_log(
     )
     interaction.our_participants.set(participants)
     interaction.contacts.set(contacts)
-    _touch_warmth(contacts=contacts, users=participants, occurred_on=occurred_on)
+    _refresh_warmth(contacts=contacts, users=participants, create_ties=not confidential)
     if next_step is not None and next_step.text.strip():
-        for contact in contacts[:1]:
-            FollowUp.objects.create(
-                text=next_step.text.strip(),
-                due_on=next_step.due_on,
-                assignee=next_step.assignee,
-                created_by=author,
-                contact=contact,
-                interaction=interaction,
-            )
+        FollowUp.objects.create(
+            text=next_step.text.strip(),
+            due_on=next_step.due_on,
+            assignee=next_step.assignee or author,
+            created_by=author,
+            contact=contacts[0],
+            interaction=interaction,
+        )
     return interaction
+
+
+def interaction_refresh_warmth(*, interaction: Interaction) -> None:
+    """After a meeting's date or people changed (also in the admin): recompute warmth."""
+    _refresh_warmth(
+        contacts=list(interaction.contacts.all()),
+        users=list(interaction.our_participants.all()),
+        create_ties=False,
+    )
 
 
 @transaction.atomic
@@ -286,11 +322,7 @@ def interaction_update(*, actor: User, interaction: Interaction, **fields) -> In
         setattr(interaction, name, value)
     interaction.save()
     if "occurred_on" in fields:
-        _touch_warmth(
-            contacts=list(interaction.contacts.all()),
-            users=list(interaction.our_participants.all()),
-            occurred_on=interaction.occurred_on,
-        )
+        interaction_refresh_warmth(interaction=interaction)
     return interaction
 
 
@@ -390,7 +422,8 @@ def team_save(
     team.name = name.strip()
     team.lead = lead
     team.save()
-    team.members.set(members)
+    # The lead belongs to the team, so the team-visibility rules hold both ways.
+    team.members.set({*members, lead} - {None})
     return team
 
 
@@ -477,13 +510,16 @@ def _send_followup_email(*, user: User, followups: list, day: datetime.date) -> 
 
 
 def reminder_users_pending(*, day: datetime.date) -> list[int]:
-    """Assignees with follow-ups due whose e-mail for `day` has not gone out yet."""
-    already_sent = set(
-        ReminderLog.objects.filter(day=day, kind=REMINDER_KIND, sent_at__isnull=False).values_list(
-            "user_id", flat=True
-        )
+    """Assignees with follow-ups due whose e-mail for `day` has not gone out yet.
+
+    A fresh claim means a worker is sending (or retrying) it right now: leave it be.
+    """
+    busy_or_done = set(
+        ReminderLog.objects.filter(day=day, kind=REMINDER_KIND)
+        .filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=timezone.now() - STALE_CLAIM))
+        .values_list("user_id", flat=True)
     )
-    return [pk for pk in selectors.assignees_with_due_followups(on=day) if pk not in already_sent]
+    return [pk for pk in selectors.assignees_with_due_followups(on=day) if pk not in busy_or_done]
 
 
 def reminders_send_all(*, day: datetime.date) -> int:

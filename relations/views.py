@@ -316,7 +316,7 @@ def meeting_log(request):
                 next_step = services.NextStep(
                     text=data["next_step_text"],
                     due_on=data["next_step_due_on"],
-                    assignee=data["next_step_assignee"] or request.user,
+                    assignee=data["next_step_assignee"],
                 )
             try:
                 services.interaction_log(

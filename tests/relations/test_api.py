@@ -951,7 +951,8 @@ def test_manager_creates_and_changes_teams(api_for, manager, networker, colleagu
     patched = client.patch(f"{API}/teams/{gamma.pk}/", {"members": []}, format="json")
     assert patched.status_code == 200
     gamma.refresh_from_db()
-    assert (gamma.lead, list(gamma.members.all())) == (colleague, [])
+    # The lead stays a member: team visibility has to hold both ways.
+    assert (gamma.lead, list(gamma.members.all())) == (colleague, [colleague])
 
     duplicate = client.post(f"{API}/teams/", {"name": "alpha"}, format="json")
     assert duplicate.status_code == 400
