@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -381,6 +382,14 @@ class FollowUp(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text
+
+    def is_overdue_on(self, day: datetime.date) -> bool:
+        """Open and due before `day`; a due date in the past is allowed, and shown overdue."""
+        return self.done_at is None and self.due_on < day
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
 
 
 class ReminderLog(models.Model):

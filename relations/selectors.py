@@ -359,10 +359,6 @@ def followup_get_for(*, user: User, pk: int) -> FollowUp:
         raise _not_found(FollowUp) from None
 
 
-def followup_is_overdue(followup: FollowUp, on: datetime.date | None = None) -> bool:
-    return followup.done_at is None and followup.due_on < (on or today())
-
-
 # My network
 
 

@@ -342,7 +342,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         return followup.done_at is not None
 
     def get_overdue(self, followup: FollowUp) -> bool:
-        return selectors.followup_is_overdue(followup)
+        return followup.is_overdue
 
 
 class FollowUpUpdateSerializer(FollowUpSerializer):

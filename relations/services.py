@@ -498,6 +498,7 @@ def _send_followup_email(*, user: User, followups: list, day: datetime.date) -> 
         context = {
             "user": user,
             "followups": followups,
+            "overdue_ids": {f.pk for f in followups if f.is_overdue_on(day)},
             "day": day,
             "site_url": settings.SITE_URL.rstrip("/"),
         }
