@@ -5,23 +5,32 @@ the filtering itself is done by the same selector the HTML list pages call, so
 the pages and the API cannot filter differently.
 """
 
-from django import forms
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 from relations import selectors
+from relations.forms import MAX_ID, IdField
 from relations.models import InteractionKind
 from relations.selectors import Warmth
 
 
 class IdFilter(filters.NumberFilter):
-    """The id of a related object: an integer, not any number."""
+    """The id of a related object: a whole number from 1 to MAX_ID, not any number.
 
-    field_class = forms.IntegerField
+    A larger number is a 400, not a query that SQLite cannot run.
+    """
+
+    field_class = IdField
 
 
 def id_filter(help_text: str) -> IdFilter:
-    schema = {"type": "integer", "description": help_text}
+    schema = {
+        "type": "integer",
+        "format": "int64",
+        "minimum": 1,
+        "maximum": MAX_ID,
+        "description": help_text,
+    }
     return extend_schema_field(schema)(IdFilter(help_text=help_text))
 
 

@@ -2,14 +2,69 @@
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from relations import selectors
-from relations.models import Contact, Interaction, InteractionKind, Organisation
+from relations.models import Contact, Interaction, InteractionKind, Organisation, Tag
 from relations.selectors import Warmth
+
+# The largest id a primary key can hold (a signed 64-bit integer). A larger number is
+# no id at all, and SQLite cannot even compare it (OverflowError), so it is refused
+# before any query.
+MAX_ID = 2**63 - 1
+
+
+def is_possible_id(value) -> bool:
+    """False for a whole number outside 1..MAX_ID; other input is left to the field."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return True
+    try:
+        number = int(value)
+    except ValueError:
+        return True
+    return 1 <= number <= MAX_ID
+
+
+class IdField(forms.IntegerField):
+    """The id of an object: a whole number from 1 to MAX_ID."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses an impossible id as an invalid choice."""
+
+    def to_python(self, value):
+        by_id = self.to_field_name in (None, "pk", "id")
+        if by_id and value not in self.empty_values and not is_possible_id(value):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses impossible ids before querying them."""
+
+    def _check_values(self, value):
+        by_id = self.to_field_name in (None, "pk", "id")
+        for pk in value:
+            if by_id and not is_possible_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class DateInput(forms.DateInput):
@@ -27,7 +82,29 @@ class ShapeOnlyModelForm(forms.ModelForm):
     """
 
     def _post_clean(self) -> None:
-        pass
+        """Runs each model field's validators (a cadence of 1–3650 days, …) on its cleaned value.
+
+        ModelForm would do this on the instance (full_clean); here the instance stays as
+        stored, and uniqueness is the services' business.
+        """
+        opts = self.instance._meta
+        for name, value in list(self.cleaned_data.items()):
+            if self._meta.fields is not None and name not in self._meta.fields:
+                continue
+            if self._meta.exclude and name in self._meta.exclude:
+                continue
+            try:
+                field = opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_many or not field.concrete:
+                continue
+            if field.is_relation:
+                value = getattr(value, "pk", value)
+            try:
+                field.run_validators(value)
+            except ValidationError as error:
+                self.add_error(name, error)
 
     def save(self, commit: bool = True):
         raise NotImplementedError("Save through relations.services.")
@@ -91,6 +168,8 @@ def organisation_name(value) -> str:
         return value.name
     if value in (None, ""):
         return ""
+    if not is_possible_id(value):
+        return ""
     try:
         found = Organisation.objects.filter(pk=int(value)).only("name").first()
     except (TypeError, ValueError):
@@ -131,6 +210,7 @@ class ContactForm(ShapeOnlyModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
             "legal_basis_note": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"owner": IdChoiceField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -148,7 +228,17 @@ class ContactForm(ShapeOnlyModelForm):
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data.get("tags") or ""
-        return [name.strip() for name in raw.split(",") if name.strip()]
+        names = [name.strip() for name in raw.split(",") if name.strip()]
+        limit = Tag._meta.get_field("name").max_length
+        # Measured as stored: the service lower-cases tag names.
+        too_long = [name for name in names if len(name.lower()) > limit]
+        if too_long:
+            raise ValidationError(
+                _("A tag can have at most %(limit)d characters; “%(tag)s” is longer."),
+                code="tag_too_long",
+                params={"limit": limit, "tag": Truncator(too_long[0]).chars(30)},
+            )
+        return names
 
     def service_fields(self) -> tuple[dict, list[str]]:
         """The cleaned data split into model fields and tag names, as the services take them."""
@@ -162,6 +252,7 @@ class OrganisationForm(ShapeOnlyModelForm):
         model = Organisation
         fields = ["name", "sector", "city", "website", "owner", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"owner": IdChoiceField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -185,7 +276,7 @@ class ContactSearchForm(forms.Form):
             attrs={"type": "search", "placeholder": _("Name, organisation, e-mail or tag")}
         ),
     )
-    owner = forms.ModelChoiceField(
+    owner = IdChoiceField(
         label=_("Owner"),
         required=False,
         queryset=selectors.colleague_list(),
@@ -226,13 +317,13 @@ class MeetingForm(forms.Form):
         label=_("Kind"), choices=InteractionKind.choices, initial=InteractionKind.COFFEE
     )
     occurred_on = forms.DateField(label=_("Date"), initial=selectors.today, widget=DateInput)
-    our_participants = forms.ModelMultipleChoiceField(
+    our_participants = IdMultipleChoiceField(
         label=_("Who of us"),
         queryset=selectors.colleague_list(),
         help_text=_("On a computer, hold Ctrl (Cmd on a Mac) to choose more than one."),
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    contacts = forms.ModelMultipleChoiceField(
+    contacts = IdMultipleChoiceField(
         label=_("Whom we met"),
         queryset=Contact.objects.all(),
         widget=forms.MultipleHiddenInput,
@@ -267,7 +358,7 @@ class MeetingForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("e.g. send the report")}),
     )
     next_step_due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
-    next_step_assignee = forms.ModelChoiceField(
+    next_step_assignee = IdChoiceField(
         label=_("Assignee"), required=False, queryset=selectors.colleague_list()
     )
 
@@ -294,7 +385,7 @@ class MeetingForm(forms.Form):
                 pk = int(value)
             except (TypeError, ValueError):
                 continue
-            if pk not in ids:
+            if is_possible_id(pk) and pk not in ids:
                 ids.append(pk)
         return ids
 

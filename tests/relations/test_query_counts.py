@@ -25,10 +25,13 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 20
 
 
-def grow_network(*, me: User, hub: Contact, start: int, count: int) -> None:
+def grow_network(*, me: User, hub: Contact, meeting: Interaction, start: int, count: int) -> None:
     """Add `count` contacts, each with colleagues, interactions, ties, tags and follow-ups.
 
-    Every interaction also includes `hub`, so its detail page grows with the data too.
+    Every interaction also includes `hub`, so its detail page grows with the data too;
+    so do the pages of hub's organisation (a third of the contacts work there) and of
+    `meeting` (every new contact and colleague took part, a third of the follow-ups
+    come from it).
     """
     on = selectors.today()
     days = datetime.timedelta
@@ -51,7 +54,7 @@ def grow_network(*, me: User, hub: Contact, start: int, count: int) -> None:
             first_name=f"Person{start + i:04}",
             last_name="Test",
             email=f"person{start + i}@example.org",
-            organisation=organisations[i % len(organisations)],
+            organisation=hub.organisation if i % 3 == 0 else organisations[i % len(organisations)],
             owner=me if i % 2 else colleagues[i % len(colleagues)],
             last_interaction_on=last_on,
         )
@@ -116,11 +119,13 @@ def grow_network(*, me: User, hub: Contact, start: int, count: int) -> None:
                 assignee=me,
                 created_by=me,
                 contact=hub if i % 3 == 0 else contact,
-                interaction=interactions[2 * i],
+                interaction=meeting if i % 3 == 1 else interactions[2 * i],
             )
             for i, contact in enumerate(contacts)
         ]
     )
+    meeting.contacts.add(*contacts)
+    meeting.our_participants.add(*colleagues)
     Affiliation.objects.bulk_create(
         [
             Affiliation(contact=hub, organisation=organisation, role=f"Role {start + i}")
@@ -144,6 +149,26 @@ def hub(networker, organisation) -> Contact:
     )
 
 
+@pytest.fixture
+def meeting(networker, hub) -> Interaction:
+    """A meeting with hub that every grow_network call adds people and follow-ups to."""
+    interaction = Interaction.objects.create(
+        kind="visit", occurred_on=selectors.today(), author=networker, summary="The big meeting"
+    )
+    interaction.contacts.add(hub)
+    interaction.our_participants.add(networker)
+    return interaction
+
+
+def url_of(page: str, hub: Contact, meeting: Interaction) -> str:
+    args = {
+        "relations:contact_detail": [hub.pk],
+        "relations:organisation_detail": [hub.organisation_id],
+        "relations:interaction_detail": [meeting.pk],
+    }.get(page, [])
+    return reverse(page, args=args)
+
+
 @pytest.mark.parametrize(
     "page",
     [
@@ -152,17 +177,20 @@ def hub(networker, organisation) -> Contact:
         "relations:my_network",
         "relations:my_relationships",
         "relations:followup_list",
+        "relations:organisation_list",
+        "relations:organisation_detail",
+        "relations:interaction_detail",
     ],
 )
 def test_page_runs_the_same_number_of_queries_with_10_and_with_200_contacts(
-    client_for, teams, networker, hub, page
+    client_for, teams, networker, hub, meeting, page
 ):
-    url = reverse(page, args=[hub.pk] if page == "relations:contact_detail" else [])
+    url = url_of(page, hub, meeting)
     client = client_for(networker)
 
-    grow_network(me=networker, hub=hub, start=0, count=10)
+    grow_network(me=networker, hub=hub, meeting=meeting, start=0, count=10)
     with_10 = count_queries(client, url)
-    grow_network(me=networker, hub=hub, start=10, count=190)
+    grow_network(me=networker, hub=hub, meeting=meeting, start=10, count=190)
     with_200 = count_queries(client, url)
 
     assert Contact.objects.count() == 201
@@ -170,20 +198,22 @@ def test_page_runs_the_same_number_of_queries_with_10_and_with_200_contacts(
     assert with_200 <= MAX_QUERIES
 
 
-def test_filtered_contact_list_runs_the_same_number_of_queries(client_for, teams, networker, hub):
+def test_filtered_contact_list_runs_the_same_number_of_queries(
+    client_for, teams, networker, hub, meeting
+):
     url = reverse("relations:contact_list") + "?q=test&warmth=cold&tag=board"
     client = client_for(networker)
 
-    grow_network(me=networker, hub=hub, start=0, count=10)
+    grow_network(me=networker, hub=hub, meeting=meeting, start=0, count=10)
     with_10 = count_queries(client, url)
-    grow_network(me=networker, hub=hub, start=10, count=190)
+    grow_network(me=networker, hub=hub, meeting=meeting, start=10, count=190)
     with_200 = count_queries(client, url)
 
     assert with_10 == with_200
 
 
-def test_pages_show_the_grown_data(client_for, teams, networker, hub):
-    grow_network(me=networker, hub=hub, start=0, count=200)
+def test_pages_show_the_grown_data(client_for, teams, networker, hub, meeting):
+    grow_network(me=networker, hub=hub, meeting=meeting, start=0, count=200)
     client = client_for(networker)
     page = client.get(reverse("relations:contact_detail", args=[hub.pk])).content.decode()
     assert page.count('class="timeline__item') == 50  # the newest 50 of 400
@@ -198,3 +228,11 @@ def test_pages_show_the_grown_data(client_for, teams, networker, hub):
     assert {group.warmth: group.total for group in network.groups} == expected
     cold = client.get(reverse("relations:my_relationships") + "?warmth=cold&page=1")
     assert f"{expected[selectors.Warmth.COLD]} relationships" in cold.content.decode()
+    page = client.get(url_of("relations:organisation_detail", hub, meeting)).content.decode()
+    assert page.count('<th scope="row">') == 68  # hub and every third new contact
+    assert "Colleague 19" in page  # knows hub
+    page = client.get(url_of("relations:interaction_detail", hub, meeting)).content.decode()
+    assert page.count('id="followup-') == 67
+    assert "Person0199 Test" in page and "Colleague 19" in page
+    page = client.get(reverse("relations:organisation_list")).content.decode()
+    assert "41 organisations" in page

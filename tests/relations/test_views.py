@@ -917,6 +917,67 @@ def test_followup_list_shows_my_open_follow_ups_and_not_a_colleagues(
     assert "Carl&#x27;s own" not in everything and "Carl's own" not in everything
 
 
+# Follow-ups and the give/ask balance shown on detail pages follow the visibility rules
+
+
+def test_contact_detail_shows_a_followup_to_its_team_lead_but_not_to_an_outsider(
+    client_for, teams, networker, lead, outsider, contact
+):
+    followup_for(networker, contact, text="Propose the board seat")
+    url = reverse("relations:contact_detail", args=[contact.pk])
+
+    outsiders_page = client_for(outsider).get(url)
+    assert outsiders_page.status_code == 200  # contacts are readable by everyone
+    assert "Anna de Vries" in html(outsiders_page)
+    assert "Propose the board seat" not in html(outsiders_page)
+    assert "Propose the board seat" in html(client_for(lead).get(url))
+    assert "Propose the board seat" in html(client_for(networker).get(url))
+
+
+def test_interaction_detail_hides_a_fellow_participants_followup_from_an_outsider(
+    client_for, teams, networker, lead, outsider, contact
+):
+    interaction = log(
+        networker,
+        contact,
+        summary="Joint visit to the province",
+        our_participants=[networker, outsider],
+        next_step=services.NextStep(
+            text="Propose the board seat", due_on=TODAY(), assignee=networker
+        ),
+    )
+    url = reverse("relations:interaction_detail", args=[interaction.pk])
+
+    outsiders_page = client_for(outsider).get(url)
+    assert outsiders_page.status_code == 200  # a participant reads the meeting…
+    assert "Joint visit to the province" in html(outsiders_page)
+    assert "Propose the board seat" not in html(outsiders_page)  # …not a colleague's next step
+    assert "No next steps from this meeting." in html(outsiders_page)
+    assert "Propose the board seat" in html(client_for(lead).get(url))
+
+
+def balance_of(page: str) -> tuple[str, str]:
+    given = page.split('<span class="balance__given">', 1)[1].split("</span>", 1)[0]
+    asked = page.split('<span class="balance__asked">', 1)[1].split("</span>", 1)[0]
+    return given, asked
+
+
+def test_give_ask_balance_counts_only_the_interactions_the_reader_may_see(
+    client_for, teams, networker, colleague, outsider, contact
+):
+    log(networker, contact, given="A confidential introduction", confidential=True)
+    log(networker, contact, asked="A favour, team only")
+    log(networker, contact, asked="Another favour, team only")
+    log(networker, contact, given="Advice", our_participants=[networker, outsider])
+    url = reverse("relations:contact_detail", args=[contact.pk])
+
+    outsiders_page = html(client_for(outsider).get(url))
+    assert balance_of(outsiders_page) == ("given 1", "asked 0")
+    assert "We ask more than we give" not in outsiders_page
+    assert balance_of(html(client_for(colleague).get(url))) == ("given 1", "asked 2")
+    assert balance_of(html(client_for(networker).get(url))) == ("given 2", "asked 2")
+
+
 def test_my_lists_need_a_login(client):
     for name in ("relations:my_relationships", "relations:followup_list"):
         response = client.get(reverse(name))
