@@ -58,17 +58,15 @@ class ContactFilter(SelectorFilterSet):
     )
 
     def select(self, *, user, params):
-        archived = params.get("archived") is True
-        contacts = selectors.contact_list_for(
+        return selectors.contact_list_for(
             user=user,
             search=params.get("q") or "",
             owner_id=params.get("owner"),
             warmth=params.get("warmth") or "",
             tag=params.get("tag") or "",
             organisation_id=params.get("organisation"),
-            include_archived=archived,
+            archived_only=params.get("archived") is True,
         )
-        return contacts.filter(archived=True) if archived else contacts
 
 
 class OrganisationFilter(SelectorFilterSet):
@@ -120,16 +118,12 @@ class FollowUpFilter(SelectorFilterSet):
     interaction = id_filter("Id of the source interaction.")
 
     def select(self, *, user, params):
-        followups = selectors.followup_list_for(
+        is_open = params.get("open")
+        return selectors.followup_list_for(
             user=user,
-            open_only=params.get("open") is True,
+            done=None if is_open is None else not is_open,
             assignee_id=params.get("assignee"),
             due_by=params.get("due_before"),
+            contact_id=params.get("contact"),
+            interaction_id=params.get("interaction"),
         )
-        if params.get("open") is False:
-            followups = followups.filter(done_at__isnull=False)
-        if params.get("contact"):
-            followups = followups.filter(contact_id=params["contact"])
-        if params.get("interaction"):
-            followups = followups.filter(interaction_id=params["interaction"])
-        return followups

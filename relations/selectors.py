@@ -79,10 +79,13 @@ def contact_list_for(
     tag: str = "",
     organisation_id: int | None = None,
     include_archived: bool = False,
+    archived_only: bool = False,
 ) -> QuerySet[Contact]:
     """Contacts are readable by every active user; filters narrow the list."""
     contacts = Contact.objects.select_related("organisation", "owner")
-    if not include_archived:
+    if archived_only:
+        contacts = contacts.filter(archived=True)
+    elif not include_archived:
         contacts = contacts.filter(archived=False)
     for term in search.split():
         contacts = contacts.filter(
@@ -233,7 +236,7 @@ def contact_detail_for(*, user: User, contact: Contact, timeline_limit: int = 50
             for rel in relationships
         ],
         interactions=list(visible[:timeline_limit]),
-        open_followups=list(followup_list_for(user=user, open_only=True).filter(contact=contact)),
+        open_followups=list(followup_list_for(user=user, done=False, contact_id=contact.pk)),
         affiliations=list(contact.affiliations.select_related("organisation")),
         balance=give_ask_balance(permissions.visible_interactions(user).filter(contacts=contact)),
         can_change=permissions.can_change_contact(user, contact),
@@ -336,19 +339,26 @@ def relationship_get_for(*, user: User, pk: int) -> Relationship:
 def followup_list_for(
     *,
     user: User,
-    open_only: bool = False,
+    done: bool | None = None,
     assignee_id: int | None = None,
     due_by: datetime.date | None = None,
+    contact_id: int | None = None,
+    interaction_id: int | None = None,
 ) -> QuerySet[FollowUp]:
+    """Follow-ups the user may see; `done` False keeps the open ones, True the done ones."""
     followups = permissions.visible_followups(user).select_related(
         "assignee", "contact", "contact__organisation", "created_by"
     )
-    if open_only:
-        followups = followups.filter(done_at__isnull=True)
+    if done is not None:
+        followups = followups.filter(done_at__isnull=not done)
     if assignee_id:
         followups = followups.filter(assignee_id=assignee_id)
     if due_by:
         followups = followups.filter(due_on__lte=due_by)
+    if contact_id:
+        followups = followups.filter(contact_id=contact_id)
+    if interaction_id:
+        followups = followups.filter(interaction_id=interaction_id)
     return followups.order_by("due_on", "pk")
 
 

@@ -90,7 +90,7 @@ def followup_list(request):
     only_due = request.GET.get("due") == "1"
     followups = selectors.followup_list_for(
         user=request.user,
-        open_only=True,
+        done=False,
         assignee_id=request.user.pk,
         due_by=selectors.today() if only_due else None,
     )
