@@ -7,6 +7,7 @@ land in test-artifacts/browser/ for a person to look at.
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from relations.models import FollowUp, Interaction
 
@@ -47,9 +48,15 @@ def phone_page(chromium_path, monkeypatch):
             ),
         )
         page.csp_errors = csp_errors
-        yield page
-        context.close()
-        browser.close()
+        try:
+            yield page
+        finally:
+            # While Playwright's event loop runs, the test's own ORM calls use a connection of
+            # their own (Django keeps connections per async context): close it here, or the
+            # test database cannot be dropped at the end of the session.
+            connections.close_all()
+            context.close()
+            browser.close()
 
 
 def shot(page, name: str) -> None:
