@@ -43,7 +43,8 @@ bench: install
 	$(PY) manage.py benchmark_pages
 
 messages: install
-	cd $(CURDIR) && $(PY) manage.py makemessages -l nl --ignore=.venv --ignore=node_modules && $(PY) manage.py compilemessages -l nl
+	$(PY) manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static --ignore=tests
+	$(PY) manage.py compilemessages -l nl --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -180,6 +180,7 @@ def organisation_name(value) -> str:
 def _colleague_field(form: forms.Form, name: str) -> None:
     """Only active colleagues are offered (a ModelForm would offer every user)."""
     form.fields[name].queryset = selectors.colleague_list()
+    form.fields[name].empty_label = _("Nobody yet")
 
 
 class ContactForm(ShapeOnlyModelForm):
@@ -359,7 +360,10 @@ class MeetingForm(forms.Form):
     )
     next_step_due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
     next_step_assignee = IdChoiceField(
-        label=_("Assignee"), required=False, queryset=selectors.colleague_list()
+        label=_("Assignee"),
+        required=False,
+        queryset=selectors.colleague_list(),
+        empty_label=_("Me"),  # the service gives the next step to its author
     )
 
     def __init__(self, *args, user, **kwargs) -> None:

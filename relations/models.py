@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -342,7 +343,7 @@ class Interaction(TimeStampedModel):
         indexes = [models.Index(fields=["-occurred_on", "-id"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.occurred_on}"
+        return f"{self.get_kind_display()} {date_format(self.occurred_on)}"
 
     def get_absolute_url(self) -> str:
         return reverse("relations:interaction_detail", args=[self.pk])
@@ -395,14 +396,18 @@ class FollowUp(TimeStampedModel):
 class ReminderLog(models.Model):
     """Sent-log of reminder e-mails: one row per (user, day, kind) makes sending idempotent."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reminder_logs")
-    day = models.DateField()
-    kind = models.CharField(max_length=40, default="followups_due")
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="reminder_logs", verbose_name=_("user")
+    )
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=40, default="followups_due")
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
         constraints = [
             models.UniqueConstraint(fields=["user", "day", "kind"], name="reminder_log_unique")
         ]
