@@ -63,8 +63,13 @@ def warmth_filter(warmth: str, on: datetime.date | None = None) -> Q:
     raise ValueError(f"unknown warmth {warmth!r}")
 
 
-def _not_found(model) -> Http404:
-    return Http404(_("No %(name)s found.") % {"name": model._meta.verbose_name})
+def _get_or_404(queryset: QuerySet, pk):
+    """One object of a permission-scoped queryset; what the user may not see is a 404."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        name = queryset.model._meta.verbose_name
+        raise Http404(_("No %(name)s found.") % {"name": name}) from None
 
 
 # Contacts
@@ -113,18 +118,12 @@ def contact_list_for(
 
 
 def contact_get_for(*, user: User, pk: int) -> Contact:
-    try:
-        return Contact.objects.select_related("organisation", "owner").get(pk=pk)
-    except (Contact.DoesNotExist, ValueError, TypeError):
-        raise _not_found(Contact) from None
+    return _get_or_404(Contact.objects.select_related("organisation", "owner"), pk)
 
 
 def affiliation_get_for(*, user: User, pk: int) -> Affiliation:
     """Affiliations are as readable as their contact: by every active user."""
-    try:
-        return Affiliation.objects.select_related("contact", "organisation").get(pk=pk)
-    except (Affiliation.DoesNotExist, ValueError, TypeError):
-        raise _not_found(Affiliation) from None
+    return _get_or_404(Affiliation.objects.select_related("contact", "organisation"), pk)
 
 
 def contact_find_by_email(email: str, exclude_pk: int | None = None) -> Contact | None:
@@ -208,10 +207,7 @@ def interaction_search_for(
 
 
 def interaction_get_for(*, user: User, pk: int) -> Interaction:
-    try:
-        return interaction_list_for(user=user).get(pk=pk)
-    except (Interaction.DoesNotExist, ValueError, TypeError):
-        raise _not_found(Interaction) from None
+    return _get_or_404(interaction_list_for(user=user), pk)
 
 
 def give_ask_balance(interactions: QuerySet[Interaction]) -> GiveAskBalance:
@@ -258,10 +254,7 @@ def organisation_list_for(*, user: User, search: str = "") -> QuerySet[Organisat
 
 
 def organisation_get_for(*, user: User, pk: int) -> Organisation:
-    try:
-        return Organisation.objects.select_related("owner").get(pk=pk)
-    except (Organisation.DoesNotExist, ValueError, TypeError):
-        raise _not_found(Organisation) from None
+    return _get_or_404(Organisation.objects.select_related("owner"), pk)
 
 
 @dataclass
@@ -327,10 +320,7 @@ def relationship_list_for(
 
 
 def relationship_get_for(*, user: User, pk: int) -> Relationship:
-    try:
-        return relationship_list_for(user=user).get(pk=pk)
-    except (Relationship.DoesNotExist, ValueError, TypeError):
-        raise _not_found(Relationship) from None
+    return _get_or_404(relationship_list_for(user=user), pk)
 
 
 # Follow-ups
@@ -363,10 +353,7 @@ def followup_list_for(
 
 
 def followup_get_for(*, user: User, pk: int) -> FollowUp:
-    try:
-        return followup_list_for(user=user).get(pk=pk)
-    except (FollowUp.DoesNotExist, ValueError, TypeError):
-        raise _not_found(FollowUp) from None
+    return _get_or_404(followup_list_for(user=user), pk)
 
 
 # My network
@@ -437,10 +424,7 @@ def team_list_for(*, user: User) -> QuerySet[Team]:
 
 
 def team_get_for(*, user: User, pk: int) -> Team:
-    try:
-        return team_list_for(user=user).get(pk=pk)
-    except (Team.DoesNotExist, ValueError, TypeError):
-        raise _not_found(Team) from None
+    return _get_or_404(team_list_for(user=user), pk)
 
 
 def teams_of(*, user: User) -> QuerySet[Team]:
