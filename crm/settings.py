@@ -233,6 +233,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind` choice field; each enum gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "InteractionKindEnum": "relations.models.InteractionKind",
+        "GoalKindEnum": "stakeholders.models.GoalKind",
+    },
 }
 
 # Security: strict in production (DEBUG off), relaxed for the embedded mode.

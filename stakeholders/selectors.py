@@ -286,14 +286,67 @@ def memberships_of_contact(contact: Contact) -> list[ContactMembership]:
     return list(contact.group_memberships.select_related("group"))
 
 
+# Memberships and goals
+
+
+def contact_membership_list_for(
+    *, user: User, group_id: int | None = None, contact_id: int | None = None
+) -> QuerySet[ContactMembership]:
+    memberships = ContactMembership.objects.select_related("group", "contact")
+    if group_id:
+        memberships = memberships.filter(group_id=group_id)
+    if contact_id:
+        memberships = memberships.filter(contact_id=contact_id)
+    return memberships.order_by("contact__last_name", "contact__first_name", "pk")
+
+
+def contact_membership_get_for(*, user: User, pk: int) -> ContactMembership:
+    return _get_or_404(contact_membership_list_for(user=user), pk)
+
+
+def organisation_membership_list_for(
+    *, user: User, group_id: int | None = None, organisation_id: int | None = None
+) -> QuerySet[OrganisationMembership]:
+    memberships = OrganisationMembership.objects.select_related("group", "organisation")
+    if group_id:
+        memberships = memberships.filter(group_id=group_id)
+    if organisation_id:
+        memberships = memberships.filter(organisation_id=organisation_id)
+    return memberships.order_by("organisation__name", "pk")
+
+
+def organisation_membership_get_for(*, user: User, pk: int) -> OrganisationMembership:
+    return _get_or_404(organisation_membership_list_for(user=user), pk)
+
+
+def goal_list_for(
+    *, user: User, group_id: int | None = None, kind: str = "", status: str = ""
+) -> QuerySet[Goal]:
+    goals = Goal.objects.select_related("group")
+    if group_id:
+        goals = goals.filter(group_id=group_id)
+    if kind:
+        goals = goals.filter(kind=kind)
+    if status:
+        goals = goals.filter(status=status)
+    return goals.order_by("group__name", "kind", "created_at", "pk")
+
+
+def goal_get_for(*, user: User, pk: int) -> Goal:
+    return _get_or_404(goal_list_for(user=user), pk)
+
+
 # Networks
 
 
-def network_list_for(*, user: User) -> QuerySet[Network]:
-    return Network.objects.annotate(
+def network_list_for(*, user: User, search: str = "") -> QuerySet[Network]:
+    networks = Network.objects.annotate(
         our_count=Count("our_members", distinct=True),
         their_count=Count("contact_members", distinct=True),
-    ).order_by("name")
+    )
+    for term in search.split():
+        networks = networks.filter(name__icontains=term)
+    return networks.order_by("name")
 
 
 def network_get_for(*, user: User, pk: int) -> Network:

@@ -23,6 +23,7 @@ from relations.models import (
     warmth_thresholds,
 )
 from relations.selectors import Warmth, today, warmth_of
+from stakeholders.models import ContactMembership, Network, StakeholderGroup, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,9 @@ def seed(*args: str) -> str:
 
 
 def wipe() -> None:
+    # seed_demo also seeds the stakeholder map, whose names are unique.
+    for model in (StakeholderGroup, Topic, Network):
+        model.objects.all().delete()
     for model in (FollowUp, Interaction, Relationship, Affiliation, Contact, Tag, Organisation):
         model.objects.all().delete()
     Team.objects.all().delete()
@@ -181,6 +185,10 @@ def test_same_seed_gives_the_same_data():
         return list(
             Contact.objects.order_by("pk").values_list(
                 "first_name", "last_name", "email", "organisation__name", "last_interaction_on"
+            )
+        ) + list(
+            ContactMembership.objects.order_by("group__name", "contact__email").values_list(
+                "group__name", "contact__email", "attitude", "note"
             )
         )
 

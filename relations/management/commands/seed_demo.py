@@ -4,6 +4,8 @@ The default is small enough to click through (60 contacts); `--contacts N` scale
 it for benchmarks. Everything is written with bulk inserts, so 50,000 contacts
 take minutes: rows are planned in memory first (dates, who met whom), then the
 cached dates (last interaction, warmth thresholds) are set before inserting.
+Last comes the stakeholder map (stakeholders.demo): fixed groups, topics and networks
+whose members are drawn from the contacts and organisations just created.
 """
 
 import datetime
@@ -96,6 +98,7 @@ class PlannedInteraction:
 class Plan:
     users: list[User] = field(default_factory=list)
     team_members: list[list[int]] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
     organisations: list[Organisation] = field(default_factory=list)
     org_sectors: list[str] = field(default_factory=list)
     contacts: list[PlannedContact] = field(default_factory=list)
@@ -105,7 +108,8 @@ class Plan:
 class Command(BaseCommand):
     help = (
         "Create a demo organisation: a network manager, an event planner, 8 networkers in "
-        "2 teams, contacts at Dutch organisations, 18 months of interactions and follow-ups."
+        "2 teams, contacts at Dutch organisations, 18 months of interactions and follow-ups, "
+        "and a stakeholder map: topics, groups with reciprocity cards, two networks."
     )
 
     def add_arguments(self, parser):
@@ -216,6 +220,7 @@ class Seeder:
         interaction_ids = self.timed("interactions", self.create_interactions)
         n_relationships = self.timed("relationships", self.create_relationships)
         n_followups = self.timed("follow-ups", self.create_followups, interaction_ids)
+        stakeholder_counts = self.timed("stakeholders", self.create_stakeholders)
         return {
             "users": len(self.plan.users),
             "organisations": len(self.plan.organisations),
@@ -223,7 +228,27 @@ class Seeder:
             "interactions": len(interaction_ids),
             "relationships": n_relationships,
             "follow-ups": n_followups,
+            **stakeholder_counts,
         }
+
+    # The stakeholder map: groups, topics, reciprocity cards and networks
+
+    def create_stakeholders(self) -> dict[str, int]:
+        # A local import on purpose: relations must not depend on stakeholders, but the
+        # demo command seeds every app of the product, so it reaches into this one here.
+        from stakeholders.demo import seed_stakeholders
+
+        plan = self.plan
+        return seed_stakeholders(
+            rng=self.rng,
+            today=self.today,
+            users=plan.users,
+            teams=plan.teams,
+            organisations=plan.organisations,
+            organisation_sectors=plan.org_sectors,
+            contacts=[planned.contact for planned in plan.contacts],
+            contact_sectors=[plan.org_sectors[planned.org] for planned in plan.contacts],
+        )
 
     # Our people
 
@@ -260,6 +285,7 @@ class Seeder:
         memberships = []
         for name, lead, members in data.TEAMS:
             team = Team.objects.create(name=name, lead=by_username[lead])
+            self.plan.teams.append(team)
             memberships += [
                 Team.members.through(team_id=team.pk, user_id=by_username[m[0]].pk) for m in members
             ]
