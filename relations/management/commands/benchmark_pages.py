@@ -63,6 +63,7 @@ class Command(BaseCommand):
                     reverse("relations:contact_detail", args=[contact.pk]),
                 ),
                 ("my network", reverse("relations:my_network")),
+                *self.stakeholder_pages(),
             ]
         except NoReverseMatch as error:
             raise CommandError(f"A page to benchmark has no URL yet: {error}") from error
@@ -119,6 +120,26 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING("DEBUG is on (queries are logged); DEBUG=False is faster.")
             )
+
+    def stakeholder_pages(self) -> list[tuple[str, str]]:
+        # A local import on purpose: relations must not depend on stakeholders, but this
+        # command measures the product's main pages, and the stakeholder map is one of them.
+        from stakeholders.models import StakeholderGroup
+        from stakeholders.selectors import member_contacts
+
+        pages = [
+            ("stakeholder groups", reverse("stakeholders:group_list")),
+            ("power/interest grid", reverse("stakeholders:grid")),
+        ]
+        biggest = max(
+            StakeholderGroup.objects.all(),
+            key=lambda group: member_contacts(group.pk).count(),
+            default=None,
+        )
+        if biggest is not None:
+            members = member_contacts(biggest.pk).count()
+            pages.append((f"group detail ({members} member contacts)", biggest.get_absolute_url()))
+        return pages
 
     def busiest_contact(self, user: User) -> tuple[Contact, int]:
         """The contact with the most interactions this user may read (a long timeline)."""
