@@ -6,16 +6,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +118,17 @@ def _count(model, **filters) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _latest(model, date_path: str) -> Subquery:
+    latest = (
+        model.objects.filter(group=OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(latest=Max(date_path))
+        .values("latest")
+    )
+    return Subquery(latest, output_field=DateField())
+
+
 def _active_goal(kind: str) -> Exists:
     return Exists(
         Goal.objects.filter(group=OuterRef("pk"), kind=kind).exclude(status=GoalStatus.DROPPED)
@@ -132,16 +145,17 @@ def group_list_for(
     search: str = "",
 ) -> QuerySet[StakeholderGroup]:
     """Groups with member count, last interaction with any member and what the flags need."""
-    latest = (
-        member_contacts(OuterRef("pk"))
-        .exclude(last_interaction_on=None)
-        .order_by(F("last_interaction_on").desc())
-        .values("last_interaction_on")[:1]
+    # Two grouped maxima instead of one OR-join over all member contacts: the OR defeats the
+    # indexes and costs half a second at 50,000 contacts.
+    direct = _latest(ContactMembership, "contact__last_interaction_on")
+    via_organisation = _latest(
+        OrganisationMembership, "organisation__contacts__last_interaction_on"
     )
+    latest = Greatest(Coalesce(direct, via_organisation), Coalesce(via_organisation, direct))
     groups = StakeholderGroup.objects.select_related("owning_team").annotate(
         contact_count=_count(ContactMembership),
         organisation_count=_count(OrganisationMembership),
-        last_interaction_on=Subquery(latest),
+        last_interaction_on=latest,
         has_our_goal=_active_goal(GoalKind.OUR_GOAL),
         has_offer=_active_goal(GoalKind.OUR_OFFER),
     )
