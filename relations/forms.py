@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from relations import selectors
+from relations.extensions import meeting_form_extensions
 from relations.models import Contact, Interaction, InteractionKind, Organisation, Tag
 from relations.selectors import Warmth
 
@@ -372,6 +373,14 @@ class MeetingForm(forms.Form):
         kwargs["initial"].setdefault("next_step_assignee", user.pk)
         super().__init__(*args, **kwargs)
         self.user = user
+        self.extension_names = []
+        for extension in meeting_form_extensions():
+            for name, field in extension.fields(user).items():
+                self.fields[name] = field
+                self.extension_names.append(name)
+
+    def extension_fields(self):
+        return [self[name] for name in self.extension_names]
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relations import forms, permissions, selectors, services
+from relations.extensions import meeting_form_extensions
 
 PAGE_SIZE = 25
 
@@ -319,18 +321,23 @@ def meeting_log(request):
                     assignee=data["next_step_assignee"],
                 )
             try:
-                services.interaction_log(
-                    author=request.user,
-                    kind=data["kind"],
-                    occurred_on=data["occurred_on"],
-                    contacts=contacts,
-                    our_participants=list(data["our_participants"]) or None,
-                    summary=data["summary"],
-                    given=data["given"],
-                    asked=data["asked"],
-                    confidential=data["confidential"],
-                    next_step=next_step,
-                )
+                with transaction.atomic():
+                    interaction = services.interaction_log(
+                        author=request.user,
+                        kind=data["kind"],
+                        occurred_on=data["occurred_on"],
+                        contacts=contacts,
+                        our_participants=list(data["our_participants"]) or None,
+                        summary=data["summary"],
+                        given=data["given"],
+                        asked=data["asked"],
+                        confidential=data["confidential"],
+                        next_step=next_step,
+                    )
+                    for extension in meeting_form_extensions():
+                        extension.apply(
+                            actor=request.user, interaction=interaction, cleaned_data=data
+                        )
             except services.ServiceError as error:
                 _add_service_error(form, error)
             else:

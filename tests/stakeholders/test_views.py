@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from relations import selectors as relation_selectors
 from relations import services as relation_services
-from relations.models import Contact, Organisation, Relationship
+from relations.models import Contact, Interaction, Organisation, Relationship
 from stakeholders import services
 from stakeholders.models import (
     Attitude,
@@ -653,3 +653,48 @@ def test_an_unknown_kind_of_goal_is_a_bad_request(client_for, lead, province):
     response = client_for(lead).post(url("goal_add", province.pk), {"kind": "x", "text": "Hi"})
     assert response.status_code == 400
     assert not Goal.objects.exists()
+
+
+# Topics on the log-a-meeting form (added by stakeholders through relations' extension point)
+
+
+def test_logging_a_meeting_tags_the_people_met_with_topics(client_for, networker, contact):
+    energy = Topic.objects.create(name="Energy transition")
+    Topic.objects.create(name="Housing")
+    client = client_for(networker)
+    form_page = client.get(reverse("relations:meeting_log")).content.decode()
+    assert "Energy transition" in form_page and "Housing" in form_page
+
+    response = client.post(
+        reverse("relations:meeting_log"),
+        {
+            "kind": "coffee",
+            "occurred_on": relation_selectors.today().isoformat(),
+            "contacts": [contact.pk],
+            "our_participants": [networker.pk],
+            "topics": [energy.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    assert Interaction.objects.filter(contacts=contact).count() == 1
+    assert list(contact.topics.all()) == [energy]
+
+
+def test_an_impossible_topic_id_is_a_field_error_and_nothing_is_logged(
+    client_for, networker, contact
+):
+    response = client_for(networker).post(
+        reverse("relations:meeting_log"),
+        {
+            "kind": "coffee",
+            "occurred_on": relation_selectors.today().isoformat(),
+            "contacts": [contact.pk],
+            "our_participants": [networker.pk],
+            "topics": ["99999999999999999999"],
+        },
+    )
+
+    assert response.status_code == 200
+    assert "field--error" in response.content.decode()
+    assert not Interaction.objects.exists()
