@@ -63,7 +63,7 @@ def warmth_filter(warmth: str, on: datetime.date | None = None) -> Q:
     raise ValueError(f"unknown warmth {warmth!r}")
 
 
-def _get_or_404(queryset: QuerySet, pk):
+def get_or_404(queryset: QuerySet, pk):
     """One object of a permission-scoped queryset; what the user may not see is a 404."""
     try:
         return queryset.get(pk=pk)
@@ -118,12 +118,12 @@ def contact_list_for(
 
 
 def contact_get_for(*, user: User, pk: int) -> Contact:
-    return _get_or_404(Contact.objects.select_related("organisation", "owner"), pk)
+    return get_or_404(Contact.objects.select_related("organisation", "owner"), pk)
 
 
 def affiliation_get_for(*, user: User, pk: int) -> Affiliation:
     """Affiliations are as readable as their contact: by every active user."""
-    return _get_or_404(Affiliation.objects.select_related("contact", "organisation"), pk)
+    return get_or_404(Affiliation.objects.select_related("contact", "organisation"), pk)
 
 
 def contact_find_by_email(email: str, exclude_pk: int | None = None) -> Contact | None:
@@ -207,7 +207,7 @@ def interaction_search_for(
 
 
 def interaction_get_for(*, user: User, pk: int) -> Interaction:
-    return _get_or_404(interaction_list_for(user=user), pk)
+    return get_or_404(interaction_list_for(user=user), pk)
 
 
 def give_ask_balance(interactions: QuerySet[Interaction]) -> GiveAskBalance:
@@ -254,7 +254,7 @@ def organisation_list_for(*, user: User, search: str = "") -> QuerySet[Organisat
 
 
 def organisation_get_for(*, user: User, pk: int) -> Organisation:
-    return _get_or_404(Organisation.objects.select_related("owner"), pk)
+    return get_or_404(Organisation.objects.select_related("owner"), pk)
 
 
 @dataclass
@@ -320,7 +320,7 @@ def relationship_list_for(
 
 
 def relationship_get_for(*, user: User, pk: int) -> Relationship:
-    return _get_or_404(relationship_list_for(user=user), pk)
+    return get_or_404(relationship_list_for(user=user), pk)
 
 
 # Follow-ups
@@ -353,7 +353,7 @@ def followup_list_for(
 
 
 def followup_get_for(*, user: User, pk: int) -> FollowUp:
-    return _get_or_404(followup_list_for(user=user), pk)
+    return get_or_404(followup_list_for(user=user), pk)
 
 
 # My network
@@ -424,7 +424,7 @@ def team_list_for(*, user: User) -> QuerySet[Team]:
 
 
 def team_get_for(*, user: User, pk: int) -> Team:
-    return _get_or_404(team_list_for(user=user), pk)
+    return get_or_404(team_list_for(user=user), pk)
 
 
 def teams_of(*, user: User) -> QuerySet[Team]:

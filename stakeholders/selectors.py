@@ -18,12 +18,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from relations import permissions as relation_permissions
 from relations import selectors as relation_selectors
 from relations.models import Contact, Interaction, Relationship, User
+from relations.selectors import get_or_404
 from stakeholders.models import (
     HIGH,
     ContactMembership,
@@ -50,14 +50,6 @@ class Flag:
         (NEGLECTED, _("Neglected")),
         (UNOWNED, _("Unowned")),
     ]
-
-
-def _get_or_404(queryset: QuerySet, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        name = queryset.model._meta.verbose_name
-        raise Http404(_("No %(name)s found.") % {"name": name}) from None
 
 
 def member_contacts(group_ref) -> QuerySet[Contact]:
@@ -173,7 +165,7 @@ def group_list_for(
 
 
 def group_get_for(*, user: User, pk: int) -> StakeholderGroup:
-    return _get_or_404(group_list_for(user=user), pk)
+    return get_or_404(group_list_for(user=user), pk)
 
 
 @dataclass
@@ -254,7 +246,7 @@ def topic_list_for(*, user: User, search: str = "") -> QuerySet[Topic]:
 
 
 def topic_get_for(*, user: User, pk: int) -> Topic:
-    return _get_or_404(Topic.objects.all(), pk)
+    return get_or_404(Topic.objects.all(), pk)
 
 
 @dataclass
@@ -315,7 +307,7 @@ def contact_membership_list_for(
 
 
 def contact_membership_get_for(*, user: User, pk: int) -> ContactMembership:
-    return _get_or_404(contact_membership_list_for(user=user), pk)
+    return get_or_404(contact_membership_list_for(user=user), pk)
 
 
 def organisation_membership_list_for(
@@ -330,7 +322,7 @@ def organisation_membership_list_for(
 
 
 def organisation_membership_get_for(*, user: User, pk: int) -> OrganisationMembership:
-    return _get_or_404(organisation_membership_list_for(user=user), pk)
+    return get_or_404(organisation_membership_list_for(user=user), pk)
 
 
 def goal_list_for(
@@ -347,7 +339,7 @@ def goal_list_for(
 
 
 def goal_get_for(*, user: User, pk: int) -> Goal:
-    return _get_or_404(goal_list_for(user=user), pk)
+    return get_or_404(goal_list_for(user=user), pk)
 
 
 # Networks
@@ -364,7 +356,7 @@ def network_list_for(*, user: User, search: str = "") -> QuerySet[Network]:
 
 
 def network_get_for(*, user: User, pk: int) -> Network:
-    return _get_or_404(Network.objects.all(), pk)
+    return get_or_404(Network.objects.all(), pk)
 
 
 def network_detail_for(*, user: User, network: Network) -> dict:
