@@ -272,6 +272,3 @@ LOGGING = {
 
 # Higher apps add fields to the log-a-meeting form (see relations/extensions.py).
 MEETING_FORM_EXTENSIONS = ["stakeholders.meeting.topics"]
-
-# Contacts without an interaction for this long are listed for review (GDPR retention).
-CONTACT_DEFAULT_CADENCE_DAYS = 90

@@ -2,7 +2,7 @@
 interactions shown inside it go through relations' visibility rules."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import (
     Count,
@@ -168,13 +168,6 @@ def group_get_for(*, user: User, pk: int) -> StakeholderGroup:
     return get_or_404(group_list_for(user=user), pk)
 
 
-@dataclass
-class GridCell:
-    influence: int
-    interest: int
-    groups: list[StakeholderGroup] = field(default_factory=list)
-
-
 def grid_for(*, user: User, team_id: int | None = None, topic_id: int | None = None) -> dict:
     """Groups by quadrant, for the power/interest grid (one query whatever the number)."""
     quadrants: dict[str, list[StakeholderGroup]] = {q.value: [] for q in Quadrant}
@@ -281,15 +274,6 @@ def topic_detail_for(*, user: User, topic: Topic) -> TopicDetail:
         groups=list(topic.groups.select_related("owning_team")),
         colleagues=list(colleagues.values()),
     )
-
-
-def topics_of_contact(contact: Contact) -> list[Topic]:
-    return list(contact.topics.all())
-
-
-def memberships_of_contact(contact: Contact) -> list[ContactMembership]:
-    """The contact's groups with attitude (also shown on the relations contact page)."""
-    return list(contact.group_memberships.select_related("group"))
 
 
 # Memberships and goals

@@ -15,8 +15,6 @@ from stakeholders.models import (
     Topic,
 )
 
-GROUP_FIELDS = {"name", "description", "influence", "interest", "priority", "owning_team", "topics"}
-
 
 def _check_one_to_five(**scores: int) -> None:
     for name, value in scores.items():
