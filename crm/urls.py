@@ -23,8 +23,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("relations.api_urls")),
     path("api/v1/", include("stakeholders.api_urls")),
+    path("api/v1/", include("events.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("stakeholders/", include("stakeholders.urls")),
+    path("events/", include("events.urls")),
     path("", include("relations.urls")),
 ]

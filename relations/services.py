@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -458,8 +459,8 @@ REMINDER_KIND = "followups_due"
 STALE_CLAIM = timedelta(minutes=10)
 
 
-def _claim_reminder(*, user_id: int, day: datetime.date) -> ReminderLog | None:
-    log, _created = ReminderLog.objects.get_or_create(user_id=user_id, day=day, kind=REMINDER_KIND)
+def _claim_reminder(*, user_id: int, day: datetime.date, kind: str) -> ReminderLog | None:
+    log, _created = ReminderLog.objects.get_or_create(user_id=user_id, day=day, kind=kind)
     now = timezone.now()
     claimed = (
         ReminderLog.objects.filter(pk=log.pk, sent_at__isnull=True)
@@ -472,6 +473,31 @@ def _claim_reminder(*, user_id: int, day: datetime.date) -> ReminderLog | None:
     return log
 
 
+def send_once(*, user_id: int, day: datetime.date, kind: str, send: Callable[[], None]) -> bool:
+    """Call `send` unless the (user, day, kind) reminder went out or is going out; True if
+    it was sent now. Every reminder of every app goes through here."""
+    log = _claim_reminder(user_id=user_id, day=day, kind=kind)
+    if log is None:
+        return False
+    try:
+        send()
+    except Exception:
+        # Release the claim (unless another worker took it over) so a retry can send it.
+        ReminderLog.objects.filter(pk=log.pk, claimed_at=log.claimed_at).update(claimed_at=None)
+        raise
+    ReminderLog.objects.filter(pk=log.pk).update(sent_at=timezone.now())
+    return True
+
+
+def reminders_busy_or_done(*, day: datetime.date, kind: str) -> set[int]:
+    """Users whose (day, kind) reminder went out, or is being sent right now (fresh claim)."""
+    return set(
+        ReminderLog.objects.filter(day=day, kind=kind)
+        .filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=timezone.now() - STALE_CLAIM))
+        .values_list("user_id", flat=True)
+    )
+
+
 def reminder_send_for(*, user_id: int, day: datetime.date) -> bool:
     """Send `user_id` their follow-ups-due e-mail for `day`, at most once. True if sent now."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -480,17 +506,12 @@ def reminder_send_for(*, user_id: int, day: datetime.date) -> bool:
     followups = selectors.followups_due_by_assignee(on=day, assignee_id=user_id).get(user_id, [])
     if not followups:
         return False
-    log = _claim_reminder(user_id=user_id, day=day)
-    if log is None:
-        return False
-    try:
-        _send_followup_email(user=user, followups=followups, day=day)
-    except Exception:
-        # Release the claim (unless another worker took it over) so a retry can send it.
-        ReminderLog.objects.filter(pk=log.pk, claimed_at=log.claimed_at).update(claimed_at=None)
-        raise
-    ReminderLog.objects.filter(pk=log.pk).update(sent_at=timezone.now())
-    return True
+    return send_once(
+        user_id=user_id,
+        day=day,
+        kind=REMINDER_KIND,
+        send=lambda: _send_followup_email(user=user, followups=followups, day=day),
+    )
 
 
 def _send_followup_email(*, user: User, followups: list, day: datetime.date) -> None:
@@ -511,15 +532,8 @@ def _send_followup_email(*, user: User, followups: list, day: datetime.date) -> 
 
 
 def reminder_users_pending(*, day: datetime.date) -> list[int]:
-    """Assignees with follow-ups due whose e-mail for `day` has not gone out yet.
-
-    A fresh claim means a worker is sending (or retrying) it right now: leave it be.
-    """
-    busy_or_done = set(
-        ReminderLog.objects.filter(day=day, kind=REMINDER_KIND)
-        .filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=timezone.now() - STALE_CLAIM))
-        .values_list("user_id", flat=True)
-    )
+    """Assignees with follow-ups due whose e-mail for `day` has not gone out yet."""
+    busy_or_done = reminders_busy_or_done(day=day, kind=REMINDER_KIND)
     return [pk for pk in selectors.assignees_with_due_followups(on=day) if pk not in busy_or_done]
 
 
