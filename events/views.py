@@ -1,10 +1,9 @@
 """HTML pages of the event calendar: parse (form) → selector/service → render."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
-from events import selectors
 
-
-def feed(request, token):
-    selectors.feed_get(token=token)
-    return HttpResponse("", content_type="text/calendar")
+@login_required
+def calendar_this_year(request):
+    return HttpResponse("")
