@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "relations",
     "stakeholders",
     "events",
+    "transfer",
     "network_manager",
 ]
 
