@@ -195,6 +195,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 # Local hour from which the day's follow-up reminders go out.
 FOLLOWUP_REMINDER_HOUR = env_int("FOLLOWUP_REMINDER_HOUR", 8)
+# Local hour from which the day's event briefings and outcome nudges go out.
+EVENT_REMINDER_HOUR = env_int("EVENT_REMINDER_HOUR", 8)
 CELERY_BEAT_SCHEDULE = {
     "followup-reminders-daily": {
         "task": "relations.tasks.sweep_followup_reminders",
@@ -206,6 +208,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "relations.tasks.sweep_followup_reminders",
         "schedule": crontab(
             minute="*/15", hour=f"{FOLLOWUP_REMINDER_HOUR}-{max(FOLLOWUP_REMINDER_HOUR, 20)}"
+        ),
+    },
+    # Briefings for events in two days, outcome nudges for events that ended yesterday.
+    "event-reminders-daily": {
+        "task": "events.tasks.sweep_event_reminders",
+        "schedule": crontab(hour=EVENT_REMINDER_HOUR, minute=0),
+    },
+    "event-reminders-catch-up": {
+        "task": "events.tasks.sweep_event_reminders",
+        "schedule": crontab(
+            minute="*/15", hour=f"{EVENT_REMINDER_HOUR}-{max(EVENT_REMINDER_HOUR, 20)}"
         ),
     },
 }
@@ -227,7 +240,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Network CRM API",
-    "DESCRIPTION": "Contacts, relationships, meetings and follow-ups.",
+    "DESCRIPTION": "Contacts, relationships, meetings, follow-ups, the stakeholder map and the "
+    "event calendar.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -238,6 +252,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InteractionKindEnum": "relations.models.InteractionKind",
         "GoalKindEnum": "stakeholders.models.GoalKind",
+        "EventKindEnum": "events.models.EventKind",
+        # Goals and guests both have a `status`.
+        "InvitationStatusEnum": "events.models.InvitationStatus",
+        "PlanWarningCodeEnum": "events.serializers.PLAN_WARNING_CODES",
     },
 }
 
@@ -273,3 +291,6 @@ LOGGING = {
 
 # Higher apps add fields to the log-a-meeting form (see relations/extensions.py).
 MEETING_FORM_EXTENSIONS = ["stakeholders.meeting.topics"]
+
+# Imports: a larger upload is refused before it is read (Django spools big uploads to disk).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)

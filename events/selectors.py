@@ -100,7 +100,11 @@ def event_list_for(
     starts_before: datetime.datetime | None = None,
     search: str = "",
 ) -> QuerySet[Event]:
-    """Events every active user may read, with their plan counts, soonest first."""
+    """Events every active user may read, with their plan counts, soonest first.
+
+    `starts_from` keeps the events still running at that moment (they end after it), so a
+    calendar page shows an event that began the day before.
+    """
     events = Event.objects.select_related("organiser", "network")
     if kind:
         events = events.filter(kind=kind)
@@ -555,3 +559,55 @@ def colleagues_without_outcomes(*, event: Event) -> list[int]:
         .distinct()
         .order_by("colleague_id")
     )
+
+
+# ---------------------------------------------------------------------------
+# List filters of the REST API (events/filters.py): the guest-list and plan lists
+# narrowed by the query parameters, on top of the scoped list selectors above.
+
+
+def invitation_search_for(
+    *,
+    user: User,
+    event_id: int | None = None,
+    status: str = "",
+    contact_id: int | None = None,
+    proposed_by_id: int | None = None,
+    host_id: int | None = None,
+) -> QuerySet[Invitation]:
+    invitations = invitation_list_for(user=user)
+    if event_id:
+        invitations = invitations.filter(event_id=event_id)
+    if status:
+        invitations = invitations.filter(status=status)
+    if contact_id:
+        invitations = invitations.filter(contact_id=contact_id)
+    if proposed_by_id:
+        invitations = invitations.filter(proposed_by_id=proposed_by_id)
+    if host_id:
+        invitations = invitations.filter(host_id=host_id)
+    return invitations
+
+
+def encounter_search_for(
+    *,
+    user: User,
+    event_id: int | None = None,
+    colleague_id: int | None = None,
+    contact_id: int | None = None,
+    has_goal: bool | None = None,
+    has_outcome: bool | None = None,
+) -> QuerySet[Encounter]:
+    """`has_goal` as in with_plan_counts: the services store goals stripped, "" is none."""
+    encounters = encounter_list_for(user=user)
+    if event_id:
+        encounters = encounters.filter(event_id=event_id)
+    if colleague_id:
+        encounters = encounters.filter(colleague_id=colleague_id)
+    if contact_id:
+        encounters = encounters.filter(contact_id=contact_id)
+    if has_goal is not None:
+        encounters = encounters.exclude(goal="") if has_goal else encounters.filter(goal="")
+    if has_outcome is not None:
+        encounters = encounters.filter(outcome_recorded_at__isnull=not has_outcome)
+    return encounters

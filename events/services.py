@@ -32,7 +32,18 @@ EVENT_FIELDS = {
 }
 
 
+# Outside this range a date is a typo, and near year 1 or 9999 it cannot even be stored.
+SENSIBLE_YEARS = range(1900, 2200)
+
+
+def check_sensible_time(value: datetime.datetime, field: str) -> None:
+    if value.year not in SENSIBLE_YEARS:
+        raise ServiceError(_("Enter a date between 1900 and 2199."), field=field)
+
+
 def _check_event(event: Event) -> None:
+    check_sensible_time(event.starts_at, "starts_at")
+    check_sensible_time(event.ends_at, "ends_at")
     if not event.name.strip():
         raise ServiceError(_("Give the event a name."), field="name")
     if event.ends_at <= event.starts_at:
@@ -199,8 +210,13 @@ def invitations_add_group(
         Invitation(event=event, contact=contact, status=status, proposed_by=actor)
         for contact in contacts
     ]
-    Invitation.objects.bulk_create(invitations, ignore_conflicts=True)
-    return invitations
+    try:
+        with transaction.atomic():
+            return Invitation.objects.bulk_create(invitations)
+    except IntegrityError:  # somebody added one of them at the same moment
+        raise ServiceError(
+            _("The guest list changed meanwhile; please try again."), field="group"
+        ) from None
 
 
 @transaction.atomic
@@ -236,6 +252,11 @@ def invitations_set_status(
     )
     if not invitations:
         raise ServiceError(_("Choose at least one guest."), field="invitations")
+    if len(invitations) != len(set(invitation_ids)):
+        raise ServiceError(
+            _("Some of the chosen guests are not on this event's guest list."),
+            field="invitations",
+        )
     errors = [error for inv in invitations if (error := status_error(inv, status))]
     if errors:
         raise ServiceError(" ".join(errors), field="status")
@@ -261,6 +282,7 @@ ENCOUNTER_FIELDS = {"colleague", "contact", "starts_at", "minutes", "goal", "sta
 
 def _check_encounter(encounter: Encounter) -> None:
     event = encounter.event
+    check_sensible_time(encounter.starts_at, "starts_at")
     if encounter.contact.archived:
         raise ServiceError(_("This contact is archived."), field="contact")
     if not encounter.colleague.is_active:
