@@ -241,8 +241,14 @@ def plan_warnings(
     for encounter in sorted(encounters, key=lambda e: (e.starts_at, e.pk)):
         by_colleague.setdefault(encounter.colleague_id, []).append(encounter)
     for planned in by_colleague.values():
-        for earlier, later in zip(planned, planned[1:], strict=False):
-            if later.starts_at < earlier.ends_at:
+        # Compare each row with the one that runs longest so far: a long talk at 16:00
+        # clashes with every short one after it until it ends.
+        longest = None
+        for later in planned:
+            earlier = longest
+            if longest is None or later.ends_at > longest.ends_at:
+                longest = later
+            if earlier is not None and later.starts_at < earlier.ends_at:
                 warnings.append(
                     PlanWarning(
                         "double_booked",

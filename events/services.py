@@ -287,7 +287,7 @@ def _check_encounter(encounter: Encounter) -> None:
         raise ServiceError(_("This contact is archived."), field="contact")
     if not encounter.colleague.is_active:
         raise ServiceError(_("This colleague no longer works here."), field="colleague")
-    if not (event.starts_at <= encounter.starts_at < event.ends_at):
+    if not (event.starts_at <= encounter.starts_at and encounter.ends_at <= event.ends_at):
         raise ServiceError(
             _("The encounter must fall within the event: %(start)s – %(end)s.")
             % {
@@ -406,10 +406,9 @@ def encounter_record_outcome(
     encounter.outcome = outcome
     encounter.outcome_recorded_at = timezone.now()
     encounter.save(update_fields=["outcome", "outcome_recorded_at", "interaction", "updated_at"])
-    Invitation.objects.filter(
-        event=event,
-        contact=encounter.contact,
-        status__in=[InvitationStatus.INVITED, InvitationStatus.ACCEPTED, InvitationStatus.NO_SHOW],
+    # They met, so the guest was there, whatever the list said before.
+    Invitation.objects.filter(event=event, contact=encounter.contact).exclude(
+        status=InvitationStatus.ATTENDED
     ).update(status=InvitationStatus.ATTENDED, updated_at=timezone.now())
     return encounter
 

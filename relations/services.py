@@ -217,12 +217,14 @@ def _refresh_warmth(*, contacts: list[Contact], users: list[User], create_ties: 
         if contact.last_interaction_on != latest:
             contact.last_interaction_on = latest
             contact.save(update_fields=["last_interaction_on", "updated_at"])
+    # From the contacts' side: a contact has a few meetings, a colleague may have thousands.
     latest_by_tie = {
-        (row["user_id"], row["interaction__contacts"]): row["latest"]
-        for row in Interaction.our_participants.through.objects.filter(
-            user_id__in=[user.pk for user in users], interaction__contacts__in=contact_ids
+        (row["interaction__our_participants"], row["contact_id"]): row["latest"]
+        for row in Interaction.contacts.through.objects.filter(
+            contact_id__in=contact_ids,
+            interaction__our_participants__in=[user.pk for user in users],
         )
-        .values("user_id", "interaction__contacts")
+        .values("interaction__our_participants", "contact_id")
         .annotate(latest=Max("interaction__occurred_on"))
     }
     ties = {

@@ -252,3 +252,35 @@ def test_a_revoked_feed_token_is_gone(networker):
     for token in (feed.token, "", "x" * 200, "../etc"):
         with pytest.raises(Http404):
             selectors.feed_get(token=token)
+
+
+def test_a_long_encounter_clashes_with_every_row_it_overlaps(event, contact, networker, planner):
+    def plan(minutes_after_start: int, minutes: int) -> Encounter:
+        return services.encounter_add(
+            actor=planner,
+            event=event,
+            colleague=networker,
+            contact=contact,
+            starts_at=event.starts_at + datetime.timedelta(minutes=minutes_after_start),
+            minutes=minutes,
+            goal="Talk",
+        )
+
+    long_talk, short_one, later_one, free_one = plan(0, 60), plan(10, 5), plan(30, 15), plan(60, 15)
+    detail = selectors.event_detail_for(user=planner, event=event)
+    clashes = [w.encounter_ids for w in detail.warnings if w.code == "double_booked"]
+    assert clashes == [[long_talk.pk, short_one.pk], [long_talk.pk, later_one.pk]]
+    assert free_one.pk not in {pk for pair in clashes for pk in pair}
+
+
+def test_an_encounter_ends_within_the_event(event, contact, networker, planner):
+    with pytest.raises(ServiceError) as error:
+        services.encounter_add(
+            actor=planner,
+            event=event,
+            colleague=networker,
+            contact=contact,
+            starts_at=event.ends_at - datetime.timedelta(minutes=10),
+            minutes=30,
+        )
+    assert error.value.field == "starts_at"

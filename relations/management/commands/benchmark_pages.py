@@ -1,11 +1,16 @@
 """Time the networker's main pages in-process, as a networker sees them.
 
+Besides the contact pages: the stakeholder map, the event year, the biggest coming
+event (guest list and encounter plan) and the calendar feed of the colleague with the
+most encounters. An event page whose URL does not exist yet is skipped with a note.
+
 Uses Django's test Client (no web server, no network), so the figures are the
 view, selectors, template and database work of one request. Run it on a seeded
 database (`seed_demo --contacts 50000`) with DEBUG=False for figures close to
 production: with DEBUG on, every query is also logged.
 """
 
+import datetime
 import math
 import statistics
 import time
@@ -32,7 +37,8 @@ def p95(samples: list[float]) -> float:
 class Command(BaseCommand):
     help = (
         "Request the contact list (plain, searched, filtered by warmth), a busy contact's "
-        "detail page and My network as a networker; print median and p95 time and the "
+        "detail page, My network, the stakeholder pages, the event year, the biggest coming "
+        "event and a busy calendar feed as a networker; print median and p95 time and the "
         "number of SQL queries per page."
     )
 
@@ -64,6 +70,7 @@ class Command(BaseCommand):
                 ),
                 ("my network", reverse("relations:my_network")),
                 *self.stakeholder_pages(),
+                *self.event_pages(),
             ]
         except NoReverseMatch as error:
             raise CommandError(f"A page to benchmark has no URL yet: {error}") from error
@@ -139,6 +146,52 @@ class Command(BaseCommand):
         if biggest is not None:
             members = member_contacts(biggest.pk).count()
             pages.append((f"group detail ({members} member contacts)", biggest.get_absolute_url()))
+        return pages
+
+    def event_pages(self) -> list[tuple[str, str]]:
+        # A local import on purpose, as for the stakeholder pages.
+        from django.utils import timezone
+
+        from events import selectors as event_selectors
+        from events import services as event_services
+        from events.models import Encounter, Event
+
+        pages = []
+
+        def add(label: str, name: str, *args) -> None:
+            try:
+                pages.append((label, reverse(name, args=args)))
+            except NoReverseMatch:
+                self.stdout.write(f"Skipped {label}: no URL named {name!r} yet.")
+
+        year = timezone.localdate().year
+        add(f"event year {year}", "events:year", year)
+        biggest = (
+            Event.objects.filter(starts_at__gt=timezone.now())
+            .annotate(guests=Count("invitations", distinct=True))
+            .order_by("-guests", "starts_at", "pk")
+            .first()
+        )
+        if biggest is not None:
+            encounters = biggest.encounters.count()
+            label = f"event detail ({biggest.guests} guests, {encounters} encounters)"
+            add(label, "events:event_detail", biggest.pk)
+        since = timezone.now() - datetime.timedelta(days=event_selectors.FEED_PAST_DAYS)
+        busiest = (
+            Encounter.objects.filter(starts_at__gte=since, colleague__is_active=True)
+            .values("colleague")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "colleague")
+            .first()
+        )
+        if busiest is not None:
+            colleague = User.objects.get(pk=busiest["colleague"])
+            # Reuse the colleague's feed: a new token would break a subscribed calendar.
+            feed = event_selectors.feed_of(user=colleague)
+            if feed is None:
+                feed = event_services.feed_token_regenerate(user=colleague)
+            label = f"calendar feed ({colleague.username}, {busiest['n']} encounters)"
+            add(label, "events:feed", feed.token)
         return pages
 
     def busiest_contact(self, user: User) -> tuple[Contact, int]:

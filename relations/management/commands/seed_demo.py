@@ -4,8 +4,10 @@ The default is small enough to click through (60 contacts); `--contacts N` scale
 it for benchmarks. Everything is written with bulk inserts, so 50,000 contacts
 take minutes: rows are planned in memory first (dates, who met whom), then the
 cached dates (last interaction, warmth thresholds) are set before inserting.
-Last comes the stakeholder map (stakeholders.demo): fixed groups, topics and networks
-whose members are drawn from the contacts and organisations just created.
+Then comes the stakeholder map (stakeholders.demo): fixed groups, topics and networks
+whose members are drawn from the contacts and organisations just created. Last comes the
+event year (events.demo): about 25 events around today with guest lists drawn from the
+groups and networks, encounter plans, and outcomes of past encounters.
 """
 
 import datetime
@@ -109,7 +111,8 @@ class Command(BaseCommand):
     help = (
         "Create a demo organisation: a network manager, an event planner, 8 networkers in "
         "2 teams, contacts at Dutch organisations, 18 months of interactions and follow-ups, "
-        "and a stakeholder map: topics, groups with reciprocity cards, two networks."
+        "a stakeholder map (topics, groups with reciprocity cards, two networks) and an "
+        "event year with guest lists and encounter plans."
     )
 
     def add_arguments(self, parser):
@@ -221,6 +224,7 @@ class Seeder:
         n_relationships = self.timed("relationships", self.create_relationships)
         n_followups = self.timed("follow-ups", self.create_followups, interaction_ids)
         stakeholder_counts = self.timed("stakeholders", self.create_stakeholders)
+        event_counts = self.timed("events", self.create_events)
         return {
             "users": len(self.plan.users),
             "organisations": len(self.plan.organisations),
@@ -229,6 +233,7 @@ class Seeder:
             "relationships": n_relationships,
             "follow-ups": n_followups,
             **stakeholder_counts,
+            **event_counts,
         }
 
     # The stakeholder map: groups, topics, reciprocity cards and networks
@@ -248,6 +253,20 @@ class Seeder:
             organisation_sectors=plan.org_sectors,
             contacts=[planned.contact for planned in plan.contacts],
             contact_sectors=[plan.org_sectors[planned.org] for planned in plan.contacts],
+        )
+
+    # The event year: events, guest lists, encounter plans and outcomes
+
+    def create_events(self) -> dict[str, int]:
+        # A local import on purpose, as for the stakeholder map: events depends on
+        # relations and stakeholders, never the other way round.
+        from events.demo import seed_events
+
+        return seed_events(
+            rng=self.rng,
+            today=self.today,
+            users=self.plan.users,
+            contacts=[planned.contact for planned in self.plan.contacts],
         )
 
     # Our people
