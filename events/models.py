@@ -1,3 +1,4 @@
+import datetime
 import secrets
 from datetime import timedelta
 
@@ -181,7 +182,7 @@ class Encounter(TimeStampedModel):
         return f"{self.colleague} – {self.contact}"
 
     @property
-    def ends_at(self):
+    def ends_at(self) -> datetime.datetime:
         return self.starts_at + timedelta(minutes=self.minutes)
 
     @property

@@ -7,6 +7,7 @@ Counts are subqueries, so a list costs the same number of queries for 10 or 10,0
 
 import calendar
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -489,10 +490,13 @@ def briefing_for(
 
 # Calendar feeds
 
+# What secrets.token_urlsafe makes; anything else (a NUL byte, a path) is not a token.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 
 def feed_get(*, token: str) -> CalendarFeed:
     """The feed behind a secret token; a malformed, unknown or revoked token is a 404."""
-    if not token or len(token) > 64:
+    if not FEED_TOKEN.fullmatch(token or ""):
         raise Http404(_("No calendar feed found."))
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
