@@ -39,11 +39,19 @@ def ensure_can_change_event(user, event: Event) -> None:
 
 
 # The fields of an encounter its "who of us" may write; the rest is the planners'.
-COLLEAGUE_ENCOUNTER_FIELDS = frozenset({"goal", "stakeholder_goal", "outcome"})
+COLLEAGUE_ENCOUNTER_FIELDS = frozenset({"goal", "stakeholder_goal"})
 
 
-def can_write_encounter(user, encounter: Encounter, fields: set[str]) -> bool:
-    if can_change_event(user, encounter.event):
+# Pages ask these once per row: `may_change_event` passes can_change_event's answer,
+# asked once per page, so a row costs no query.
+
+
+def can_write_encounter(
+    user, encounter: Encounter, fields: set[str], *, may_change_event: bool | None = None
+) -> bool:
+    if may_change_event is None:
+        may_change_event = can_change_event(user, encounter.event)
+    if may_change_event:
         return True
     return encounter.colleague_id == user.pk and fields <= COLLEAGUE_ENCOUNTER_FIELDS
 
@@ -53,8 +61,23 @@ def ensure_can_write_encounter(user, encounter: Encounter, fields: set[str]) -> 
         raise NotAllowed(_("Only planners change this; who meets them writes goal and outcome."))
 
 
-def can_withdraw_invitation(user, invitation: Invitation) -> bool:
-    if can_change_event(user, invitation.event):
+def can_record_outcome(user, encounter: Encounter) -> bool:
+    """The colleague who met them tells how it went (the meeting is logged in their name);
+    network managers may log it for them."""
+    return encounter.colleague_id == user.pk or is_network_manager(user)
+
+
+def ensure_can_record_outcome(user, encounter: Encounter) -> None:
+    if not can_record_outcome(user, encounter):
+        raise NotAllowed(_("Only the colleague who met them, or a network manager, records this."))
+
+
+def can_withdraw_invitation(
+    user, invitation: Invitation, *, may_change_event: bool | None = None
+) -> bool:
+    if may_change_event is None:
+        may_change_event = can_change_event(user, invitation.event)
+    if may_change_event:
         return True
     return (
         invitation.status == InvitationStatus.PROPOSED

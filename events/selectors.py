@@ -198,7 +198,12 @@ def invitation_get_for(*, user: User, pk: int) -> Invitation:
 
 def encounter_list_for(*, user: User, event: Event | None = None) -> QuerySet[Encounter]:
     encounters = Encounter.objects.select_related(
-        "event", "colleague", "contact", "contact__organisation", "stakeholder_goal"
+        "event",
+        "colleague",
+        "contact",
+        "contact__organisation",
+        "stakeholder_goal__group",
+        "interaction",
     )
     if event is not None:
         encounters = encounters.filter(event=event)
@@ -280,13 +285,15 @@ def plan_warnings(
         for invitation in invitations
         if invitation.status in ACTIVE_GUEST_STATUSES and invitation.contact_id not in met
     }
-    if guests:
-        key_ids = set(
-            Contact.objects.filter(pk__in=guests)
-            .filter(_member_of(key_groups()))
-            .values_list("pk", flat=True)
-        )
-        for contact_id in sorted(key_ids, key=lambda pk: guests[pk].full_name):
+    # Always one query, whatever the guest list holds, so the page's cost stays fixed.
+    key_guest_ids = set(
+        Contact.objects.filter(invitations__event=event)
+        .filter(_member_of(key_groups()))
+        .values_list("pk", flat=True)
+    )
+    unmet_key_ids = key_guest_ids & guests.keys()
+    if unmet_key_ids:
+        for contact_id in sorted(unmet_key_ids, key=lambda pk: guests[pk].full_name):
             warnings.append(
                 PlanWarning(
                     "key_contact_unmet",

@@ -14,7 +14,7 @@ from events import permissions, selectors
 from events.models import CalendarFeed, Encounter, Event, EventKind, Invitation, InvitationStatus
 from relations import services as relation_services
 from relations.models import Contact, InteractionKind, User
-from relations.permissions import NotAllowed, is_network_manager
+from relations.permissions import NotAllowed
 from relations.services import NextStep, ServiceError
 from stakeholders.models import Goal, StakeholderGroup
 from stakeholders.selectors import member_contacts
@@ -371,8 +371,7 @@ def encounter_record_outcome(
 
     Recording again corrects the outcome and the meeting's summary.
     """
-    if encounter.colleague_id != actor.pk and not is_network_manager(actor):
-        raise NotAllowed(_("Only the colleague who met them, or a network manager, records this."))
+    permissions.ensure_can_record_outcome(actor, encounter)
     event = encounter.event
     if event.starts_at > timezone.now():
         raise ServiceError(_("The event has not begun yet."), field="outcome")
