@@ -16,6 +16,9 @@ from relations.models import Contact, Organisation, Role, Team, User
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
+# The real-Celery-worker fixtures (brokers, finished tasks) for every app's reminder tests.
+pytest_plugins = ["tests.celery_worker"]
+
 
 def service_missing(reason: str) -> None:
     """Skip with a clear reason, or fail when REQUIRE_SERVICES=1 (as in CI)."""
