@@ -16,8 +16,8 @@ from relations.models import Contact, Organisation, Role, Team, User
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
-# The real-Celery-worker fixtures (brokers, finished tasks) for every app's reminder tests.
-pytest_plugins = ["tests.celery_worker"]
+# Shared fixtures: a real Celery worker (brokers, finished tasks) and headless Chromium.
+pytest_plugins = ["tests.celery_worker", "tests.browser"]
 
 
 def service_missing(reason: str) -> None:

@@ -7,10 +7,8 @@ phone. Screenshots land in test-artifacts/browser/ for a person to look at.
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from events import services as event_services
@@ -18,69 +16,17 @@ from events.models import Encounter, EventKind
 from relations.models import Contact, FollowUp, Interaction, InteractionKind, Organisation, Role
 from stakeholders import services as stakeholder_services
 from stakeholders.models import Attitude, GoalKind
+from tests import browser
 from tests.conftest import make_user
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
-VIEWPORTS = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 375, "height": 812},
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "pass-for-tests-123"
 FREE_GOAL = "Ask her to co-host the spring round table; offer our mobility data"
 OUTCOME = "She will co-host the round table and wants our mobility data first"
 NEXT_STEP = "Send Sanne the mobility data set"
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def browser_page(request, chromium_path, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM
-    # calls (not the live server's) are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        context = browser.new_context(**VIEWPORTS[request.param])
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        csp_errors: list[str] = []
-        page.on(
-            "console",
-            lambda msg: (
-                csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
-            ),
-        )
-        page.csp_errors = csp_errors
-        page.size_name = request.param
-        try:
-            yield page
-        finally:
-            # While Playwright's event loop runs, the test's own ORM calls use a connection of
-            # their own (Django keeps connections per async context): close it here, or the
-            # test database cannot be dropped at the end of the session.
-            connections.close_all()
-            context.close()
-            browser.close()
-
-
 def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"events-{page.size_name}-{name}.png"), full_page=True)
+    browser.shot(page, f"events-{page.size_name}-{name}")
 
 
 def log_in(page, base_url: str, user) -> None:

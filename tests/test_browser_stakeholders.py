@@ -5,73 +5,15 @@ Drives Debian's Chromium through Playwright (no browser download), on a desktop 
 phone. Screenshots land in test-artifacts/browser/ for a person to look at.
 """
 
-from pathlib import Path
-
 import pytest
-from django.db import connections
 
 from stakeholders import services
 from stakeholders.models import Goal, GoalKind
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "browser"
-VIEWPORTS = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {
-        "viewport": {"width": 375, "height": 812},
-        "device_scale_factor": 2,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def browser_page(request, chromium_path, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM
-    # calls (not the live server's) are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        context = browser.new_context(**VIEWPORTS[request.param])
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        csp_errors: list[str] = []
-        page.on(
-            "console",
-            lambda msg: (
-                csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
-            ),
-        )
-        page.csp_errors = csp_errors
-        page.size_name = request.param
-        try:
-            yield page
-        finally:
-            # While Playwright's event loop runs, the test's own ORM calls use a connection of
-            # their own (Django keeps connections per async context): close it here, or the
-            # test database cannot be dropped at the end of the session.
-            connections.close_all()
-            context.close()
-            browser.close()
+from tests import browser
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(
-        path=str(ARTIFACTS / f"stakeholders-{page.size_name}-{name}.png"), full_page=True
-    )
+    browser.shot(page, f"stakeholders-{page.size_name}-{name}")
 
 
 @pytest.fixture
