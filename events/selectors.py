@@ -482,7 +482,13 @@ def briefing_for(
         contact = encounter.contact
         memberships = list(contact.group_memberships.all())
         if contact.organisation is not None:
-            memberships += list(contact.organisation.group_memberships.all())
+            # A group they are in themselves is not repeated for their organisation.
+            own_groups = {membership.group_id for membership in memberships}
+            memberships += [
+                membership
+                for membership in contact.organisation.group_memberships.all()
+                if membership.group_id not in own_groups
+            ]
         items.append(
             BriefingItem(
                 encounter=encounter,

@@ -284,3 +284,14 @@ def test_an_encounter_ends_within_the_event(event, contact, networker, planner):
             minutes=30,
         )
     assert error.value.field == "starts_at"
+
+
+def test_a_briefing_names_each_group_once(past_event, key_group, key_contact, networker, planner):
+    from stakeholders.models import OrganisationMembership
+
+    OrganisationMembership.objects.create(group=key_group, organisation=key_contact.organisation)
+    services.encounter_add(
+        actor=planner, event=past_event, colleague=networker, contact=key_contact
+    )
+    briefing = selectors.briefing_for(viewer=planner, event=past_event, colleague=networker)
+    assert [membership.group for membership in briefing.items[0].groups] == [key_group]
