@@ -4,6 +4,7 @@ Embedded default (no variables set): SQLite, a file-system Celery broker, e-mail
 written to files under var/mail. Production/CI: set DATABASE_URL and REDIS_URL.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "transfer",
     "privacy",
     "network_manager",
+    # Counts failed logins and locks out (see "Security: login throttling, sessions").
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out login into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crm.urls"
@@ -199,6 +204,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 # Local hour from which the day's follow-up reminders go out.
 FOLLOWUP_REMINDER_HOUR = env_int("FOLLOWUP_REMINDER_HOUR", 8)
+# A reminder claim older than this is a worker's that died half-way; another may take it over.
+REMINDER_STALE_CLAIM_SECONDS = env_int("REMINDER_STALE_CLAIM_SECONDS", 600)
 # Local hour from which the day's event briefings and outcome nudges go out.
 EVENT_REMINDER_HOUR = env_int("EVENT_REMINDER_HOUR", 8)
 CELERY_BEAT_SCHEDULE = {
@@ -229,9 +236,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # REST API
 REST_FRAMEWORK = {
+    # Token first: an anonymous request gets 401 with `WWW-Authenticate: Token` (DRF takes
+    # the challenge from the first class); a browser's session works all the same.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -286,6 +295,70 @@ if env_bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Security: login throttling, sessions
+# django-axes counts failed logins (the login page, the admin) per username and IP address
+# together: after AXES_FAILURE_LIMIT failures that combination is locked out for
+# AXES_COOLOFF_TIME, and a success resets the count. Locking a username everywhere would let
+# anybody lock a colleague out; locking an IP address alone would lock out a whole office.
+# `python manage.py axes_reset` (or `axes_reset_username NAME`) lifts a lockout at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+# On everywhere, tests included (AXES_ENABLED=0 is an escape hatch, never for production).
+# authenticate() now needs the request: in tests, client.login(request=HttpRequest(), …).
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout page (429) says when to try again; see crm/lockout.py.
+AXES_LOCKOUT_CALLABLE = "crm.lockout.lockout_response"
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Behind a proxy REMOTE_ADDR is the proxy: every user would share one address. The client is
+# then the address the proxies appended to X-Forwarded-For, counted from the right, since a
+# client can put anything at the left. PROXY_COUNT is the number of proxies that append to
+# the header (1 for a single nginx in front of gunicorn).
+PROXY_COUNT = max(env_int("PROXY_COUNT", 1), 1) if env_bool("BEHIND_PROXY", default=False) else 0
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    # django-ipware counts the proxies after the client in the header: the last proxy
+    # appends the client's address and does not list itself.
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    # A longer header (a client that sent its own X-Forwarded-For) is fine: the address is
+    # still taken at the trusted position from the right.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# The API: what anybody may fetch (the schema, costly to build) is throttled per IP address,
+# signed-in users generously per user; a missing or wrong token is refused before any throttle
+# (a token cannot be guessed). Counted in the default cache, in memory per process, so that a
+# Redis outage never fails a request; the rates are per process. A throttled request is a 429
+# with Retry-After; a load test may raise API_THROTTLE_USER.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle",
+    "rest_framework.throttling.UserRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env_str("API_THROTTLE_ANON", "60/minute"),
+    "user": env_str("API_THROTTLE_USER", "1200/minute"),
+}
+# DRF counts the proxies the same way as PROXY_COUNT (the client is that far from the right).
+REST_FRAMEWORK["NUM_PROXIES"] = PROXY_COUNT or None
+
+# A session lasts a working day from the login, however busy: an absolute lifetime
+# (SESSION_SAVE_EVERY_REQUEST off) ends a forgotten session on a shared or lost phone the
+# same day, and spares a database write on every request. Closing the browser does not end
+# it: on a phone the browser is closed all the time.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -298,3 +371,7 @@ MEETING_FORM_EXTENSIONS = ["stakeholders.meeting.topics"]
 
 # Imports: a larger upload is refused before it is read (Django spools big uploads to disk).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+
+# Privacy
+# Contacts nobody met for this many months are listed for a retention review.
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)

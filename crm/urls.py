@@ -5,6 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from crm.health import healthz
 
+# Under /api/ an unknown URL or a request Django refuses answers JSON (crm/errors.py).
+handler400 = "crm.errors.bad_request"
+handler404 = "crm.errors.not_found"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -58,7 +58,9 @@ def can_write_encounter(
 
 def ensure_can_write_encounter(user, encounter: Encounter, fields: set[str]) -> None:
     if not can_write_encounter(user, encounter, fields):
-        raise NotAllowed(_("Only planners change this; who meets them writes goal and outcome."))
+        raise NotAllowed(
+            _("Only planners may change this; the colleague who meets them writes the goal.")
+        )
 
 
 def can_record_outcome(user, encounter: Encounter) -> bool:

@@ -9,6 +9,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events import permissions, selectors
 from events.models import CalendarFeed, Encounter, Event, EventKind, Invitation, InvitationStatus
@@ -81,7 +82,11 @@ def event_update(*, actor: User, event: Event, **fields) -> Event:
     outside = event.encounters.exclude(starts_at__gte=event.starts_at, starts_at__lt=event.ends_at)
     if outside.exists():
         raise ServiceError(
-            _("%(count)s planned encounters would fall outside the new time; move them first.")
+            ngettext(
+                "%(count)d planned encounter would fall outside the new time; move it first.",
+                "%(count)d planned encounters would fall outside the new time; move them first.",
+                outside.count(),
+            )
             % {"count": outside.count()},
             field="starts_at",
         )

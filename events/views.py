@@ -643,7 +643,7 @@ def encounter_outcome(request, pk):
     if request.method != "POST":
         if not Rights.of(request.user, event).may_record_outcome(encounter):
             raise NotAllowed(
-                _("Only the colleague who met them records the outcome, after the start.")
+                _("Only the colleague who met them records the outcome, once the event has begun.")
             )
         form = forms.OutcomeForm(key=key, initial={"outcome": encounter.outcome})
         return render(

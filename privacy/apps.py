@@ -7,3 +7,8 @@ class PrivacyConfig(AppConfig):
     It sits on top of the other apps (it reads and erases across all of them)."""
 
     name = "privacy"
+
+    def ready(self) -> None:
+        from privacy import audit
+
+        audit.register_models()

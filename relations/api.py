@@ -6,6 +6,9 @@ lookups by id go through the *_list_for / *_get_for selectors, so an object the
 user may not read is missing from the list and a 404 by id.
 """
 
+import contextlib
+
+from auditlog.context import auditlog_value
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -59,6 +62,9 @@ BAD_INPUT = OpenApiResponse(
 )
 BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid filter parameter.")
 NO_SUCH_PAGE = OpenApiResponse(_detail, description="The page number is out of range.")
+UNSUPPORTED_BODY = OpenApiResponse(
+    _detail, description="The body's Content-Type is none the operation reads (JSON, a form)."
+)
 
 
 class ApiSchema(AutoSchema):
@@ -69,6 +75,7 @@ class ApiSchema(AutoSchema):
         errors = {"403": NOT_ALLOWED}
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer():
             errors["400"] = BAD_INPUT
+            errors["415"] = UNSUPPORTED_BODY
         if "{" in self.path:
             errors["404"] = NOT_FOUND
         elif self.method == "GET" and self._is_list_view():
@@ -80,14 +87,21 @@ class ApiSchema(AutoSchema):
 
 
 class UserLanguageMixin:
-    """Answers in the user's language also for token clients.
+    """Answers in the user's language, and names the user in the audit trail, also for
+    token clients.
 
-    UserLanguageMiddleware only sees session users; DRF authenticates tokens later.
+    The middlewares (UserLanguageMiddleware, auditlog's) only see session users; DRF
+    authenticates tokens later.
     """
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         activate_user_language(request, request.user)
+        with contextlib.suppress(LookupError):  # no audit context outside a request
+            audit_context = auditlog_value.get()
+            known = getattr(audit_context.get("actor"), "is_authenticated", False)
+            if request.user.is_authenticated and not known:
+                audit_context["actor"] = request.user
 
 
 class DomainErrorsMixin(UserLanguageMixin):
@@ -273,12 +287,17 @@ class RelationshipViewSet(ScopedViewSet):
     def create(self, request):
         data = self.parse()
         colleague = data.pop("user", None) or request.user
-        existed = selectors.relationship_list_for(
+        existing = selectors.relationship_list_for(
             user=request.user, colleague_id=colleague.pk, contact_id=data["contact"].pk
-        ).exists()
+        ).first()
+        # A field left out keeps the relationship's value, or the default for a new one.
+        for name in ("strength", "since", "context"):
+            if name not in data:
+                field = Relationship._meta.get_field(name)
+                data[name] = getattr(existing, name) if existing else field.get_default()
         relationship = services.relationship_upsert(actor=request.user, user=colleague, **data)
         return self.respond(
-            relationship, status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+            relationship, status.HTTP_200_OK if existing else status.HTTP_201_CREATED
         )
 
     def update(self, request, pk=None, partial=False):

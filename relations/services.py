@@ -457,8 +457,12 @@ def api_token_revoke(*, user: User) -> None:
 # Reminders: what is due lives in the database; ReminderLog makes each e-mail once-only.
 
 REMINDER_KIND = "followups_due"
-# A claim older than this belongs to a worker that died half-way; it may be taken over.
-STALE_CLAIM = timedelta(minutes=10)
+
+
+def stale_claim() -> timedelta:
+    """A claim older than this belongs to a worker that died half-way; it may be taken over
+    (settings.REMINDER_STALE_CLAIM_SECONDS, ten minutes by default)."""
+    return timedelta(seconds=settings.REMINDER_STALE_CLAIM_SECONDS)
 
 
 def _claim_reminder(*, user_id: int, day: datetime.date, kind: str) -> ReminderLog | None:
@@ -466,7 +470,7 @@ def _claim_reminder(*, user_id: int, day: datetime.date, kind: str) -> ReminderL
     now = timezone.now()
     claimed = (
         ReminderLog.objects.filter(pk=log.pk, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - stale_claim()))
         .update(claimed_at=now, attempts=F("attempts") + 1)
     )
     if not claimed:
@@ -495,7 +499,7 @@ def reminders_busy_or_done(*, day: datetime.date, kind: str) -> set[int]:
     """Users whose (day, kind) reminder went out, or is being sent right now (fresh claim)."""
     return set(
         ReminderLog.objects.filter(day=day, kind=kind)
-        .filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=timezone.now() - STALE_CLAIM))
+        .filter(Q(sent_at__isnull=False) | Q(claimed_at__gte=timezone.now() - stale_claim()))
         .values_list("user_id", flat=True)
     )
 

@@ -44,6 +44,14 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The API's throttling counts requests in the cache: no test inherits another's count."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")

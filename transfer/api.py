@@ -136,7 +136,10 @@ class ImportJobViewSet(
                 description="Only the rows with this outcome.",
             )
         ],
-        responses={200: ImportRowSerializer(many=True)},
+        responses={
+            200: ImportRowSerializer(many=True),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="An unknown `outcome`."),
+        },
     )
     @action(detail=True, methods=["get"], url_path="rows", url_name="rows")
     def rows(self, request, pk=None):

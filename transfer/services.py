@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crm.queue import enqueue_on_commit
 from relations import permissions
@@ -362,7 +363,7 @@ def _flag_duplicates_in_file(plans: list[Plan]) -> None:
         for plan in group if len(group) > 1 else []:
             others = [p.row.number for p in group if p is not plan]
             plan.outcome = RowOutcome.ERROR
-            plan.message = _("The e-mail address %(email)s is also in row %(rows)s.") % {
+            plan.message = _("The e-mail address %(email)s is also in row(s) %(rows)s.") % {
                 "email": email,
                 "rows": _row_list(others),
             }
@@ -371,7 +372,7 @@ def _flag_duplicates_in_file(plans: list[Plan]) -> None:
             others = [p.row.number for p in group if p is not plan]
             plan.outcome = RowOutcome.ERROR
             plan.message = _(
-                "%(name)s is also in row %(rows)s; add e-mail addresses or remove the duplicate."
+                "%(name)s is also in row(s) %(rows)s; add e-mail addresses or remove the duplicate."
             ) % {"name": _full_name(plan.row.data), "rows": _row_list(others)}
 
 
@@ -895,9 +896,12 @@ def _ensure_unused_since(created) -> None:
     count = used.count()
     if count:
         raise ServiceError(
-            _(
-                "%(count)d of the contacts this import created have meetings, follow-ups or "
-                "relationships logged since; undoing would delete those too."
+            ngettext(
+                "%(count)d contact this import created has meetings, follow-ups or "
+                "relationships logged since; undoing would delete those too.",
+                "%(count)d contacts this import created have meetings, follow-ups or "
+                "relationships logged since; undoing would delete those too.",
+                count,
             )
             % {"count": count}
         )

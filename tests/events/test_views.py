@@ -722,7 +722,7 @@ def test_htmx_remove_answers_no_row_and_fresh_warnings(client_for, planner, plan
 
 def test_the_remove_button_asks_first(client_for, planner, planned):
     page = html(client_for(planner).get(url("event_detail", planned.event_id)))
-    assert 'hx-confirm="Remove Carl meets Anna de Vries from the plan?"' in page
+    assert 'hx-confirm="Remove “Carl meets Anna de Vries” from the plan?"' in page
 
 
 def test_a_networker_may_not_plan_encounters(client_for, networker, event, guest, contact, planned):

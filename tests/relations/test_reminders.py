@@ -187,7 +187,7 @@ def test_a_stale_claim_of_a_dead_worker_is_taken_over_and_sent_once(people, netw
         user=networker,
         day=DAY,
         kind=services.REMINDER_KIND,
-        claimed_at=timezone.now() - services.STALE_CLAIM - datetime.timedelta(minutes=1),
+        claimed_at=timezone.now() - services.stale_claim() - datetime.timedelta(minutes=1),
         attempts=1,
     )
 

@@ -111,7 +111,7 @@ def test_a_reminder_being_sent_right_now_is_not_enqueued_again(networker, contac
 
     assert services.reminder_users_pending(day=today) == []
 
-    ReminderLog.objects.update(claimed_at=timezone.now() - services.STALE_CLAIM - DAY)
+    ReminderLog.objects.update(claimed_at=timezone.now() - services.stale_claim() - DAY)
     assert services.reminder_users_pending(day=today) == [networker.pk]
 
 

@@ -129,12 +129,12 @@ def test_duplicated_emails_in_the_file_are_errors_on_every_row_and_nothing_is_wr
     job = checked(networker, file)
 
     rows = outcomes(job)
-    assert rows[2] == (ERROR, "The e-mail address anna@x.nl is also in row 4.")
-    assert rows[4] == (ERROR, "The e-mail address anna@x.nl is also in row 2.")
+    assert rows[2] == (ERROR, "The e-mail address anna@x.nl is also in row(s) 4.")
+    assert rows[4] == (ERROR, "The e-mail address anna@x.nl is also in row(s) 2.")
     assert rows[3][0] == NEW
     assert rows[5] == (
         ERROR,
-        "Eva Smit is also in row 6; add e-mail addresses or remove the duplicate.",
+        "Eva Smit is also in row(s) 6; add e-mail addresses or remove the duplicate.",
     )
     assert nothing_written()
 
@@ -499,7 +499,7 @@ def test_undo_is_refused_when_a_meeting_was_logged_with_a_new_contact(networker)
         text="Call Eva", due_on=timezone.localdate(), assignee=networker, contact=eva
     )
 
-    with pytest.raises(ServiceError, match="1 of the contacts this import created have"):
+    with pytest.raises(ServiceError, match="1 contact this import created has meetings"):
         services.import_undo(actor=networker, job=job)
     assert Contact.objects.count() == 1
 

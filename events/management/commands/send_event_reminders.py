@@ -23,8 +23,8 @@ def _date(value: str) -> datetime.date:
 class Command(BaseCommand):
     # argparse needs a plain string; commands are imported once the apps are ready.
     help = _(
-        "E-mail each colleague their briefing for events two days after the date and ask "
-        "for the outcomes of events that ended the day before it, once each (already-sent "
+        "E-mail each colleague their briefing for events that start two days after the date "
+        "and ask for the outcomes of events that ended the day before it, once each (already-sent "
         "reminders are skipped)."
     )
 
