@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d $$HOME/.pye
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p || echo $$p; } && break; done)
 HTMX := static/vendor/htmx.min.js
 
-.PHONY: install run test lint bench messages clean
+.PHONY: install run test lint bench loadtest messages clean
 
 install: $(VENV)/.installed $(HTMX)
 
@@ -41,6 +41,11 @@ lint: install
 
 bench: install
 	$(PY) manage.py benchmark_pages
+
+# Not part of `make test`: gunicorn on 127.0.0.1:8055 over DATABASE_URL (PostgreSQL, seeded
+# if empty) and 50 locust users for 60 s; fails on any error (see loadtest/run).
+loadtest: install
+	loadtest/run
 
 messages: install
 	$(PY) manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static --ignore=tests
