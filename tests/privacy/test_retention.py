@@ -165,3 +165,15 @@ def test_query_count_is_fixed_at_two_sizes(
 )
 def test_months_before(day, months, expected):
     assert selectors.months_before(day, months) == expected == day - relativedelta(months=months)
+
+
+def test_the_contact_list_links_the_retention_review_for_network_managers_only(
+    client, manager, networker
+):
+    from django.urls import reverse
+
+    link = reverse("privacy:retention")
+    client.force_login(manager)
+    assert link in client.get(reverse("relations:contact_list")).content.decode()
+    client.force_login(networker)
+    assert link not in client.get(reverse("relations:contact_list")).content.decode()
