@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relations.models import Contact, Interaction, TimeStampedModel
@@ -67,6 +68,11 @@ class Event(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("events:event_detail", args=[self.pk])
+
+    @property
+    def has_begun(self) -> bool:
+        """Outcomes, attended and no-show belong to an event that has begun."""
+        return self.starts_at <= timezone.now()
 
 
 class InvitationStatus(models.TextChoices):

@@ -8,6 +8,7 @@ day the reminder is for (the day it goes out), like the follow-up reminders' day
 
 import datetime
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -79,17 +80,33 @@ def _send(*, user: User, subject: str, template: str, context: dict) -> None:
 # Briefings
 
 
-def briefings_pending(*, day: datetime.date) -> list[PendingReminder]:
-    """(event, colleague) briefings due on `day` that have not gone out yet."""
+def _pending(
+    *,
+    day: datetime.date,
+    events: Iterable[Event],
+    kind_of: Callable[[int], str],
+    recipients_of: Callable[..., list[int]],
+) -> list[PendingReminder]:
+    """(event, colleague) pairs whose reminder of this kind for `day` has not gone out yet."""
     pending = []
-    for event in selectors.events_starting_on(briefing_event_day(day)):
-        done = reminders_busy_or_done(day=day, kind=briefing_kind(event.pk))
+    for event in events:
+        done = reminders_busy_or_done(day=day, kind=kind_of(event.pk))
         pending += [
             PendingReminder(event.pk, user_id)
-            for user_id in selectors.colleagues_to_brief(event=event)
+            for user_id in recipients_of(event=event)
             if user_id not in done
         ]
     return pending
+
+
+def briefings_pending(*, day: datetime.date) -> list[PendingReminder]:
+    """(event, colleague) briefings due on `day` that have not gone out yet."""
+    return _pending(
+        day=day,
+        events=selectors.events_starting_on(briefing_event_day(day)),
+        kind_of=briefing_kind,
+        recipients_of=selectors.colleagues_to_brief,
+    )
 
 
 def briefing_send_for(*, event_id: int, user_id: int, day: datetime.date) -> bool:
@@ -131,15 +148,12 @@ def _send_briefing_email(
 
 def nudges_pending(*, day: datetime.date) -> list[PendingReminder]:
     """(event, colleague) nudges due on `day` that have not gone out yet."""
-    pending = []
-    for event in selectors.events_ended_on(nudge_event_day(day)):
-        done = reminders_busy_or_done(day=day, kind=nudge_kind(event.pk))
-        pending += [
-            PendingReminder(event.pk, user_id)
-            for user_id in selectors.colleagues_without_outcomes(event=event)
-            if user_id not in done
-        ]
-    return pending
+    return _pending(
+        day=day,
+        events=selectors.events_ended_on(nudge_event_day(day)),
+        kind_of=nudge_kind,
+        recipients_of=selectors.colleagues_without_outcomes,
+    )
 
 
 def _encounters_without_outcome(*, user: User, event: Event) -> list[Encounter]:

@@ -292,16 +292,15 @@ def plan_warnings(
         .values_list("pk", flat=True)
     )
     unmet_key_ids = key_guest_ids & guests.keys()
-    if unmet_key_ids:
-        for contact_id in sorted(unmet_key_ids, key=lambda pk: guests[pk].full_name):
-            warnings.append(
-                PlanWarning(
-                    "key_contact_unmet",
-                    _("%(contact)s is a key contact (manage closely) and nobody of us meets them.")
-                    % {"contact": guests[contact_id]},
-                    contact_id=contact_id,
-                )
+    for contact_id in sorted(unmet_key_ids, key=lambda pk: guests[pk].full_name):
+        warnings.append(
+            PlanWarning(
+                "key_contact_unmet",
+                _("%(contact)s is a key contact (manage closely) and nobody of us meets them.")
+                % {"contact": guests[contact_id]},
+                contact_id=contact_id,
             )
+        )
     return warnings
 
 

@@ -140,7 +140,7 @@ def status_error(invitation: Invitation, status: str) -> str | None:
             "old": InvitationStatus(invitation.status).label,
             "new": InvitationStatus(status).label,
         }
-    if status in AFTER_START_STATUSES and invitation.event.starts_at > timezone.now():
+    if status in AFTER_START_STATUSES and not invitation.event.has_begun:
         return _("%(contact)s cannot be marked %(new)s before the event has begun.") % {
             "contact": invitation.contact,
             "new": InvitationStatus(status).label.lower(),
@@ -378,7 +378,7 @@ def encounter_record_outcome(
     """
     permissions.ensure_can_record_outcome(actor, encounter)
     event = encounter.event
-    if event.starts_at > timezone.now():
+    if not event.has_begun:
         raise ServiceError(_("The event has not begun yet."), field="outcome")
     outcome = outcome.strip()
     if not outcome:

@@ -44,11 +44,6 @@ def _in_range(day: datetime.date) -> datetime.date | None:
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
-def _has_begun(event: Event) -> bool:
-    """Outcomes, attended and no-show belong to an event that has begun (see services)."""
-    return event.starts_at <= timezone.now()
-
-
 # The calendar: year, month, list
 
 
@@ -209,7 +204,7 @@ class Rights:
     @classmethod
     def of(cls, user, event: Event) -> "Rights":
         return cls(
-            user=user, can_change=permissions.can_change_event(user, event), begun=_has_begun(event)
+            user=user, can_change=permissions.can_change_event(user, event), begun=event.has_begun
         )
 
     def encounter_edit(self, encounter: Encounter) -> str:

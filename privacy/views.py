@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -12,8 +11,7 @@ from django.views.decorators.http import require_safe
 from privacy import forms, selectors, services
 from relations import selectors as relation_selectors
 from relations.services import ServiceError
-
-PAGE_SIZE = 25
+from relations.views import _page
 
 
 def export_response(document: dict, contact_pk: int) -> JsonResponse:
@@ -59,7 +57,7 @@ def contact_erase(request, pk):
 @login_required
 def retention(request):
     contacts = selectors.retention_due(user=request.user)
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, contacts)
     context = {
         "page": page,
         "months": selectors.retention_months(),
@@ -73,7 +71,7 @@ def history(request, app_label, model, pk):
     target = selectors.history_target_for(
         user=request.user, app_label=app_label, model_name=model, pk=pk
     )
-    page = Paginator(selectors.history_entries(target), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, selectors.history_entries(target))
     context = {
         "target": target,
         "page": page,

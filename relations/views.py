@@ -52,8 +52,8 @@ def _render_list(request, page_template: str, partial_template: str, context: di
     return response
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 # My network

@@ -7,7 +7,6 @@ the worker is done.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relations.services import ServiceError
+from relations.views import _page
 from transfer import forms, selectors, services
 from transfer.models import ImportStatus, RowOutcome
 
+# Preview and result rows: a long file reads better in larger pages.
 PAGE_SIZE = 50
 
 
@@ -85,7 +86,7 @@ def _rows_page(request, job, labels: dict[str, str]) -> dict:
         show = ""
     errors_first = request.GET.get("errors_first") == "1"
     rows = selectors.import_rows_for(job=job, outcome=show, errors_first=errors_first)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(request, rows, per_page=PAGE_SIZE)
     counts = selectors.import_outcome_counts(job=job)
     return {
         "job": job,

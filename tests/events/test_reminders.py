@@ -337,9 +337,9 @@ def test_two_events_on_the_same_day_each_get_their_briefing(plan, networker, mai
 
 
 def test_kinds_fit_the_sent_log():
-    longest = reminders.briefing_kind(10**18)
-    assert len(longest) <= ReminderLog._meta.get_field("kind").max_length
-    assert len(reminders.nudge_kind(10**18)) <= len(longest)
+    room = ReminderLog._meta.get_field("kind").max_length
+    assert len(reminders.briefing_kind(10**18)) <= room
+    assert len(reminders.nudge_kind(10**18)) <= room
 
 
 @pytest.fixture
