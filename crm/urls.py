@@ -30,11 +30,13 @@ urlpatterns = [
     path("api/v1/", include("events.api_urls")),
     path("api/v1/", include("transfer.api_urls")),
     path("api/v1/", include("privacy.api_urls")),
+    path("api/v1/", include("network_manager.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("stakeholders/", include("stakeholders.urls")),
     path("events/", include("events.urls")),
     path("transfer/", include("transfer.urls")),
     path("privacy/", include("privacy.urls")),
+    path("network/", include("network_manager.urls")),
     path("", include("relations.urls")),
 ]

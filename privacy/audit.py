@@ -38,6 +38,7 @@ EXCLUDED_FIELDS = ["id", "created_at", "updated_at", "last_interaction_on", "coo
 def _audited() -> list[tuple[type[models.Model], list[str]]]:
     """(model, many-to-many fields recorded with it) for every audited model."""
     from events.models import Encounter, Event, Invitation
+    from network_manager.models import KeyContact, RoadmapStep, Strategy, StrategyGoal
     from relations.models import Contact, FollowUp, Interaction, Organisation, Relationship, Team
     from stakeholders.models import (
         ContactMembership,
@@ -64,6 +65,10 @@ def _audited() -> list[tuple[type[models.Model], list[str]]]:
         (Event, []),
         (Invitation, []),
         (Encounter, []),
+        (Strategy, []),
+        (StrategyGoal, ["groups"]),
+        (RoadmapStep, []),
+        (KeyContact, []),
     ]
 
 

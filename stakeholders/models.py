@@ -85,6 +85,15 @@ class StakeholderGroup(TimeStampedModel):
         blank=True,
         related_name="stakeholder_groups",
     )
+    # The networker who tends the group for its team (assigned from network_manager).
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("steward"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stewarded_groups",
+    )
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), related_name="groups", blank=True
     )
