@@ -1,8 +1,8 @@
-"""Load test: networkers of the demo data use My network, the contact list and log-a-meeting.
+"""Load test: networkers of the demo data use My network, the contact list and log-a-meeting;
+one user in ten is the network manager or a team lead opening their dashboard.
 
 Run it with `make loadtest` (loadtest/run starts gunicorn on 127.0.0.1:8055 and runs
-locust headless). Each simulated user logs in once, as one of the demo networkers in turn.
-"My network" stands in for the dashboard: the network manager's dashboard does not exist yet.
+locust headless). Each simulated user logs in once, as one of the demo users in turn.
 
 At the end it prints throughput and the 95th percentile per endpoint; any failed request
 (an error status, a login page instead of the page, a meeting not logged) fails the run.
@@ -18,13 +18,16 @@ from urllib.parse import urlparse
 from locust import HttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from relations.demo_data import DEMO_PASSWORD, TEAMS  # noqa: E402
+from relations.demo_data import DEMO_PASSWORD, MANAGER, TEAMS  # noqa: E402
 
 NETWORKERS = [username for _team, _lead, members in TEAMS for username, _first, _last in members]
 _next_networker = itertools.cycle(NETWORKERS)
+# The organisation-wide dashboard and each team lead's.
+_next_steerer = itertools.cycle([MANAGER[0], *(lead for _team, lead, _members in TEAMS)])
 
 LOGIN = "/accounts/login/"
 MY_NETWORK = "/"
+DASHBOARD = "/network/"
 CONTACTS = "/contacts/"
 MEETING = "/meetings/new/"
 
@@ -48,10 +51,14 @@ def _only_localhost(environment, **kwargs) -> None:
 
 
 class Networker(HttpUser):
+    weight = 9
     wait_time = between(0.5, 1.5)
 
+    def next_username(self) -> str:
+        return next(_next_networker)
+
     def on_start(self) -> None:
-        self.username = next(_next_networker)
+        self.username = self.next_username()
         self.contact_ids: list[str] = []
         form = self.client.get(LOGIN, name="login (form)")
         with self.client.post(
@@ -80,8 +87,8 @@ class Networker(HttpUser):
             return response.text
 
     @task(3)
-    def dashboard(self) -> None:
-        self._page(MY_NETWORK, "dashboard (My network)")
+    def my_network(self) -> None:
+        self._page(MY_NETWORK, "my network")
 
     @task(3)
     def contact_list(self) -> None:
@@ -113,6 +120,19 @@ class Networker(HttpUser):
             location = response.headers.get("Location", "")
             if response.status_code != 302 or not location.startswith(CONTACTS):
                 response.failure(f"not logged: {response.status_code} {location}")
+
+
+class Steerer(Networker):
+    """The network manager or a team lead: a networker too, who opens the dashboard most."""
+
+    weight = 1
+
+    def next_username(self) -> str:
+        return next(_next_steerer)
+
+    @task(4)
+    def dashboard(self) -> None:
+        self._page(DASHBOARD, "dashboard")
 
 
 @events.quitting.add_listener
