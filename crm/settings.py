@@ -208,6 +208,9 @@ FOLLOWUP_REMINDER_HOUR = env_int("FOLLOWUP_REMINDER_HOUR", 8)
 REMINDER_STALE_CLAIM_SECONDS = env_int("REMINDER_STALE_CLAIM_SECONDS", 600)
 # Local hour from which the day's event briefings and outcome nudges go out.
 EVENT_REMINDER_HOUR = env_int("EVENT_REMINDER_HOUR", 8)
+# Local hour on Mondays from which the weekly digest goes out to network managers and team
+# leads (the figures of the week Monday–Sunday before).
+WEEKLY_DIGEST_HOUR = env_int("WEEKLY_DIGEST_HOUR", 8)
 CELERY_BEAT_SCHEDULE = {
     "followup-reminders-daily": {
         "task": "relations.tasks.sweep_followup_reminders",
@@ -231,6 +234,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(
             minute="*/15", hour=f"{EVENT_REMINDER_HOUR}-{max(EVENT_REMINDER_HOUR, 20)}"
         ),
+    },
+    # The weekly digest, Mondays (day_of_week 1) in CELERY_TIMEZONE, with the same catch-up.
+    "weekly-digest": {
+        "task": "network_manager.tasks.sweep_weekly_digests",
+        "schedule": crontab(hour=WEEKLY_DIGEST_HOUR, minute=0, day_of_week=1),
+    },
+    "weekly-digest-catch-up": {
+        "task": "network_manager.tasks.sweep_weekly_digests",
+        "schedule": crontab(
+            minute="*/15",
+            hour=f"{WEEKLY_DIGEST_HOUR}-{max(WEEKLY_DIGEST_HOUR, 20)}",
+            day_of_week=1,
+        ),
+    },
+    # Relationships by warmth on the 1st of each month, for the dashboard's trend line.
+    "warmth-snapshot-monthly": {
+        "task": "network_manager.tasks.record_warmth_snapshot",
+        "schedule": crontab(minute=30, hour=0, day_of_month=1),
     },
 }
 

@@ -113,14 +113,14 @@ def roadmap_step_delete(*, actor: User, step: RoadmapStep) -> None:
 # Assigning groups and key contacts
 
 
-def _check_assignment(team: Team | None, networker: User | None) -> None:
+def _check_assignment(team: Team | None, networker: User | None, field: str = "networker") -> None:
     if networker is not None and not networker.is_active:
-        raise ServiceError(_("This colleague is no longer active."), field="networker")
+        raise ServiceError(_("This colleague is no longer active."), field=field)
     in_team = team is None or networker is None or team.members.filter(pk=networker.pk).exists()
     if not in_team:
         raise ServiceError(
             _("%(name)s is not a member of %(team)s.") % {"name": networker, "team": team},
-            field="networker",
+            field=field,
         )
 
 
@@ -130,7 +130,7 @@ def group_assign(
 ) -> StakeholderGroup:
     """Make `team` own the group and `steward` (one of its members) tend it."""
     permissions.ensure_can_assign(actor)
-    _check_assignment(team, steward)
+    _check_assignment(team, steward, field="steward")
     group.owning_team = team
     group.steward = steward
     group.save(update_fields=["owning_team", "steward", "updated_at"])
