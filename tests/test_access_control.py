@@ -44,6 +44,8 @@ from django.utils.regex_helper import normalize
 from rest_framework.views import APIView
 
 from events.models import CalendarFeed, Encounter, Event, EventKind, Invitation, InvitationStatus
+from network_manager import selectors as network_selectors
+from network_manager.models import KeyContact, RoadmapStep, StrategyGoal
 from relations import services as relation_services
 from relations.models import Affiliation, Contact, Organisation, Relationship, Role, Team
 from stakeholders.models import (
@@ -282,6 +284,13 @@ KINDS: dict[str, Access] = {
     "event": Access(PLANNERS, patch={"name": "Changed"}),
     "invitation": Access(PLANNERS, patch={"note": "Changed"}),
     "encounter": Access(PLANNERS | {"networker"}, patch={"goal": "Changed"}),
+    # Strategy goals and roadmap steps: everyone reads, network managers change.
+    "strategy_goal": Access(MANAGERS, patch={"title": "Changed"}),
+    "step": Access(MANAGERS, patch={"title": "Changed"}),
+    # A key contact of team Alpha: network managers; Alpha's lead reads it.
+    "key_contact": Access(
+        MANAGERS, _who("networker", "colleague", "outsider", "planner"), {"reason": "Changed"}
+    ),
     # The audit trail of an object (privacy): network managers only.
     "history": Access(MANAGERS, EVERYBODY - MANAGERS),
     # An import is seen by whom uploaded it and by network managers.
@@ -448,6 +457,13 @@ def build_world() -> World:
             ),
             "feed": CalendarFeed.objects.create(user=nina),
             "import": job,
+            "strategy_goal": StrategyGoal.objects.create(
+                strategy=network_selectors.strategy_get(), title="Regional energy plan"
+            ),
+            "step": RoadmapStep.objects.create(
+                title="Train the first team", target_on=timezone.localdate()
+            ),
+            "key_contact": KeyContact.objects.create(contact=anna, team=alpha),
         }
     )
     return world
@@ -487,6 +503,8 @@ class Rule:
     refused / create: who may not create here: a POST of `create` answers them 403 and
         changes nothing; a page (the create form) answers them 403 on GET too.
     forbidden: who gets 403 on a GET of this page or endpoint (a tool for some roles only).
+    absent: who gets 404 on every method of this page: it is not theirs to know of (the
+        dashboard and its lists, teams: network managers and team leads only).
     query, headers: added to every request.
     """
 
@@ -501,6 +519,7 @@ class Rule:
     lists: tuple[str, ...] = ()
     refused: frozenset[str] = frozenset()
     forbidden: frozenset[str] = frozenset()
+    absent: frozenset[str] = frozenset()
     create: Callable[[World], dict] | None = None
     query: str = ""
     headers: dict = dataclasses.field(default_factory=dict)
@@ -523,6 +542,8 @@ POST = ("post",)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 NOT_PLANNERS = EVERYBODY - PLANNERS
 NOT_GROUP = EVERYBODY - GROUP
+NOT_MANAGERS = EVERYBODY - MANAGERS
+NOT_STEERERS = EVERYBODY - GROUP  # not a network manager, nor a team lead
 
 
 def _iso(moment: datetime.datetime) -> str:
@@ -852,6 +873,83 @@ ACCESS_RULES: dict[str, Rule | tuple[Rule, ...]] = {
             kind="history",
         ),
     ),
+    # network_manager: the dashboard and the lists behind it, teams: network managers and
+    # team leads (Alpha's lead sees Alpha); nobody else may know of them.
+    "network_manager:dashboard": Rule(absent=NOT_STEERERS),
+    "network_manager:relationships": Rule(absent=NOT_STEERERS),
+    "network_manager:key_contacts": Rule(absent=NOT_STEERERS),
+    "network_manager:overdue_followups": Rule(absent=NOT_STEERERS),
+    "network_manager:who_knows_whom": Rule(query="q=Utrecht"),  # who of us knows whom: all
+    "network_manager:strategy": Rule(),
+    "network_manager:strategy_edit": Rule(
+        refused=NOT_MANAGERS,
+        create=lambda w: {"definition": "Changed", "value_to_sales_and_marketing": "Changed"},
+    ),
+    "network_manager:goal_add": Rule(refused=NOT_MANAGERS, create=lambda w: {"title": "New"}),
+    "network_manager:goal_edit": on(
+        "strategy_goal", change_page=True, writes=POST, data=lambda w: {"title": "Changed"}
+    ),
+    "network_manager:goal_delete": on("strategy_goal", get=405, writes=POST),
+    "network_manager:roadmap": Rule(),
+    "network_manager:step_add": Rule(
+        refused=NOT_MANAGERS,
+        create=lambda w: {"title": "New", "target_on": "2027-01-01", "status": "planned"},
+    ),
+    "network_manager:step_edit": on(
+        "step",
+        change_page=True,
+        writes=POST,
+        data=lambda w: {"title": "Changed", "target_on": "2027-01-01", "status": "planned"},
+    ),
+    "network_manager:step_delete": on("step", get=405, writes=POST),
+    "network_manager:team_list": Rule(absent=NOT_STEERERS),
+    "network_manager:team_create": Rule(
+        absent=NOT_STEERERS, refused=_who("lead"), create=lambda w: {"name": "Gamma"}
+    ),
+    "network_manager:team_detail": on("team"),
+    "network_manager:team_edit": on(
+        "team", change_page=True, writes=POST, data=lambda w: {"name": "Changed"}
+    ),
+    "network_manager:group_assign": on(
+        "group",
+        change_page=True,
+        writes=POST,
+        changers=MANAGERS,
+        data=lambda w: {"team": w.pk("alpha"), "steward": w.pk("networker")},
+    ),
+    "network_manager:key_contact_edit": on(
+        "contact",
+        change_page=True,
+        writes=POST,
+        changers=MANAGERS,
+        data=lambda w: {"team": w.pk("alpha"), "networker": w.pk("networker")},
+    ),
+    "network_manager:key_contact_remove": on("key_contact", get=405, writes=POST),
+    # network_manager: API
+    "api-strategy": Rule(),
+    "strategy-goal-list": Rule(
+        lists=("strategy_goal",), refused=NOT_MANAGERS, create=lambda w: {"title": "New"}
+    ),
+    "strategy-goal-detail": on("strategy_goal"),
+    "roadmap-step-list": Rule(
+        lists=("step",),
+        refused=NOT_MANAGERS,
+        create=lambda w: {"title": "New", "target_on": "2027-01-01"},
+    ),
+    "roadmap-step-detail": on("step"),
+    "roadmap-step-progress": Rule(),
+    "key-contact-list": Rule(absent=NOT_STEERERS, lists=("key_contact",)),
+    "key-contact-detail": on("key_contact"),
+    "group-assignment-list": Rule(),
+    "group-assignment-detail": Rule(
+        ids={"pk": "group"},
+        changers=MANAGERS,
+        data=lambda w: {"team": w.pk("alpha"), "steward": w.pk("networker")},
+    ),
+    "api-dashboard": Rule(absent=NOT_STEERERS),
+    "dashboard-relationship-list": Rule(absent=NOT_STEERERS, lists=("relationship",)),
+    "dashboard-overdue-followup-list": Rule(absent=NOT_STEERERS),
+    "api-who-knows-whom": Rule(query="q=Anna"),
     # Django's password change: one's own password.
     "password_change": Rule(),
     "password_change_done": Rule(),
@@ -996,11 +1094,11 @@ def _check_page(endpoint: Endpoint, rule: Rule, world: World, actors: Actors) ->
     for actor in ACTORS:
         response = send(actors(actor), "get", path, api=api, headers=rule.headers)
         forbidden = actor in rule.forbidden or (actor in rule.refused and not api)
-        expected = 403 if forbidden else rule.get
+        expected = 404 if actor in rule.absent else 403 if forbidden else rule.get
         where = f"{actor} GET {path}"
         assert response.status_code == expected, f"{where}: {response.status_code}"
         assert_no_secrets(world, actor, response, where)
-        if rule.lists:
+        if rule.lists and actor not in rule.absent:
             ids = _result_ids(response)
             for kind in rule.lists:
                 may_read = actor in KINDS[kind].readers
@@ -1009,8 +1107,9 @@ def _check_page(endpoint: Endpoint, rule: Rule, world: World, actors: Actors) ->
                 )
     if rule.create:
         actors.state = None
-        for actor in sorted(rule.refused):
-            assert_refused(actors, actor, "post", path, 403, api=api, data=rule.create(world))
+        for actor in sorted(rule.refused | rule.absent):
+            status = 404 if actor in rule.absent else 403
+            assert_refused(actors, actor, "post", path, status, api=api, data=rule.create(world))
 
 
 def _check_object(endpoint: Endpoint, rule: Rule, world: World, actors: Actors) -> None:
