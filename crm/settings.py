@@ -248,6 +248,11 @@ CELERY_BEAT_SCHEDULE = {
             day_of_week=1,
         ),
     },
+    # The dashboard's meetings per team and give/ask per group (network_manager rollups).
+    "dashboard-activity-refresh": {
+        "task": "network_manager.tasks.refresh_activity",
+        "schedule": crontab(minute="*/15"),
+    },
     # Relationships by warmth on the 1st of each month, for the dashboard's trend line.
     "warmth-snapshot-monthly": {
         "task": "network_manager.tasks.record_warmth_snapshot",

@@ -148,7 +148,8 @@ class KeyContact(TimeStampedModel):
 
 
 class WarmthSnapshot(models.Model):
-    """Relationships by warmth on one day, for one team or (team empty) the organisation."""
+    """Relationships by warmth on one day, for one team or (team empty) the organisation:
+    the 1st of each month for the trend, and today's for the dashboard's current figure."""
 
     taken_on = models.DateField(_("date"))
     team = models.ForeignKey(
@@ -162,6 +163,9 @@ class WarmthSnapshot(models.Model):
     warm = models.PositiveIntegerField(_("warm"), default=0)
     cooling = models.PositiveIntegerField(_("cooling"), default=0)
     cold = models.PositiveIntegerField(_("cold"), default=0)
+    # Today's row is recounted every 15 minutes (services.activity_refresh); those of the
+    # 1st of each month stay as the trend.
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["taken_on", "team"]
@@ -182,3 +186,68 @@ class WarmthSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.taken_on} {self.team or '-'}"
+
+
+class TeamMonthActivity(models.Model):
+    """Meetings a team's members took part in during one month (each meeting once).
+
+    Kept by services.activity_refresh (beat: every 15 minutes) so that the dashboard reads
+    twelve small rows per team instead of counting half a million meetings per request.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    meetings = models.PositiveIntegerField(_("meetings"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("team activity per month")
+        verbose_name_plural = _("team activity per month")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "month"], name="team_month_activity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.month:%Y-%m}: {self.meetings}"
+
+
+class GroupMonthActivity(models.Model):
+    """Meetings with a stakeholder group's members during one month, and in how many of
+    them we gave or asked something (the give/ask balance). Kept like TeamMonthActivity."""
+
+    group = models.ForeignKey(StakeholderGroup, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    meetings = models.PositiveIntegerField(_("meetings"), default=0)
+    given = models.PositiveIntegerField(_("given"), default=0)
+    asked = models.PositiveIntegerField(_("asked"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("group activity per month")
+        verbose_name_plural = _("group activity per month")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "month"], name="group_month_activity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.month:%Y-%m}: {self.meetings}"
+
+
+class GroupTies(models.Model):
+    """Warm relationships into a stakeholder group now and the last meeting with any
+    member (the coverage figures), kept like TeamMonthActivity: the members of 50 groups
+    span tens of thousands of people."""
+
+    group = models.OneToOneField(
+        StakeholderGroup, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    warm_ties = models.PositiveIntegerField(_("warm relationships"), default=0)
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("warm relationships into a group")
+        verbose_name_plural = _("warm relationships into groups")
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.warm_ties}"

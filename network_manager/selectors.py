@@ -7,8 +7,10 @@ of the network (tests pin it); a `Scope` says whose figures they are.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -26,11 +28,14 @@ from django.utils import timezone
 from events.models import Encounter, Event, Invitation, InvitationStatus
 from events.selectors import with_plan_counts
 from network_manager.models import (
+    GroupMonthActivity,
+    GroupTies,
     KeyContact,
     RoadmapStep,
     StepStatus,
     Strategy,
     StrategyGoal,
+    TeamMonthActivity,
     WarmthSnapshot,
 )
 from network_manager.permissions import Scope, dashboard_scope
@@ -50,7 +55,7 @@ from stakeholders.models import (
     StakeholderGroup,
     Topic,
 )
-from stakeholders.selectors import group_list_for, quadrant_filter
+from stakeholders.selectors import quadrant_filter
 
 # How far the dashboard looks back and ahead.
 TREND_MONTHS = 12
@@ -182,19 +187,39 @@ def warmth_counts(scope: Scope, on: datetime.date | None = None) -> WarmthCounts
     return WarmthCounts(**counts)
 
 
+def _snapshots(scope: Scope) -> QuerySet[WarmthSnapshot]:
+    if scope.whole_organisation:
+        return WarmthSnapshot.objects.filter(team__isnull=True)
+    return WarmthSnapshot.objects.filter(team_id__in=scope.team_ids)
+
+
+def warmth_today(scope: Scope, on: datetime.date | None = None) -> tuple[WarmthCounts, object]:
+    """Today's counts as last recounted (services.activity_refresh) and when; counted live
+    (one heavier query) when there is no row for today yet."""
+    on = on or today()
+    row = (
+        _snapshots(scope)
+        .filter(taken_on=on)
+        .aggregate(
+            warm=Sum("warm"), cooling=Sum("cooling"), cold=Sum("cold"), at=Max("recorded_at")
+        )
+    )
+    if row["warm"] is None:
+        return warmth_counts(scope, on), None
+    return WarmthCounts(row["warm"], row["cooling"], row["cold"]), row["at"]
+
+
 def warmth_trend(
     scope: Scope, now: WarmthCounts, on: datetime.date | None = None
 ) -> list[WarmthPoint]:
-    """The monthly snapshots of the last year (summed over the scope's teams), then now."""
+    """The snapshots of the 1st of each month of the last year (summed over the scope's
+    teams: a colleague in two of them counts twice), then now."""
     on = on or today()
     since = month_starts(on)[0]
-    snapshots = WarmthSnapshot.objects.filter(taken_on__gte=since, taken_on__lt=on)
-    if scope.whole_organisation:
-        snapshots = snapshots.filter(team__isnull=True)
-    else:
-        snapshots = snapshots.filter(team_id__in=scope.team_ids)
     rows = (
-        snapshots.values("taken_on")
+        _snapshots(scope)
+        .filter(taken_on__gte=since, taken_on__lt=on, taken_on__day=1)
+        .values("taken_on")
         .annotate(warm=Sum("warm"), cooling=Sum("cooling"), cold=Sum("cold"))
         .order_by("taken_on")
     )
@@ -227,22 +252,35 @@ class SubqueryCount(Subquery):
     output_field = IntegerField()
 
 
-def _ties_into_group(group_ref) -> Q:
-    """Relationships into a group: with its members, or people of a member organisation."""
-    direct = ContactMembership.objects.filter(group=group_ref).values("contact_id")
-    via_organisation = OrganisationMembership.objects.filter(group=group_ref).values(
-        "organisation_id"
+def _group_members_sql() -> str:
+    """(group_id, contact_id) of every group's members: people in it, or people of a member
+    organisation. Plain SQL that PostgreSQL and SQLite both run: a UNION the ORM cannot join."""
+    contact_membership = ContactMembership._meta.db_table
+    organisation_membership = OrganisationMembership._meta.db_table
+    contact = Contact._meta.db_table
+    return (
+        f"SELECT group_id, contact_id FROM {contact_membership} "
+        f"UNION SELECT om.group_id, c.id FROM {organisation_membership} om "
+        f"JOIN {contact} c ON c.organisation_id = om.organisation_id"
     )
-    return Q(contact_id__in=direct) | Q(contact__organisation_id__in=via_organisation)
 
 
-def _warm_ties_into_group(on: datetime.date) -> SubqueryCount:
-    warm = Relationship.objects.filter(
-        warmth_filter(Warmth.WARM, on),
-        _ties_into_group(OuterRef(OuterRef("pk"))),
-        contact__archived=False,
+def group_ties_now(on: datetime.date | None = None) -> dict[int, tuple[int, datetime.date]]:
+    """Per group: warm relationships (with contacts not archived) into it and the last
+    meeting with any member, counted live in one grouped query (for the rollup)."""
+    on = on or today()
+    sql = (
+        f"WITH members AS ({_group_members_sql()}) "
+        f"SELECT m.group_id, "
+        f"COUNT(CASE WHEN c.archived = %s AND r.cooling_on > %s THEN r.id END), "
+        f"MAX(c.last_interaction_on) FROM members m "
+        f"JOIN {Contact._meta.db_table} c ON c.id = m.contact_id "
+        f"LEFT JOIN {Relationship._meta.db_table} r ON r.contact_id = m.contact_id "
+        f"GROUP BY m.group_id"
     )
-    return SubqueryCount(warm.values("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [False, on])
+        return {group: (warm, _as_date(last)) for group, warm, last in cursor.fetchall()}
 
 
 @dataclass
@@ -264,19 +302,23 @@ class CoverageRow:
 
 def coverage_groups(scope: Scope) -> QuerySet[StakeholderGroup]:
     """The "manage closely" and "keep satisfied" groups (of the scope's teams)."""
-    groups = group_list_for(user=None).filter(
+    groups = StakeholderGroup.objects.filter(
         quadrant_filter(Quadrant.MANAGE_CLOSELY) | quadrant_filter(Quadrant.KEEP_SATISFIED)
-    )
+    ).order_by("priority", "name", "pk")
     if not scope.whole_organisation:
         groups = groups.filter(owning_team_id__in=scope.team_ids)
     return groups.select_related("owning_team", "steward")
 
 
-def coverage(scope: Scope, on: datetime.date | None = None) -> list[CoverageRow]:
-    """Each key group with its owner, warm ties into it and last contact; untended first."""
-    on = on or today()
-    groups = coverage_groups(scope).annotate(warm_ties=_warm_ties_into_group(on))
-    rows = [CoverageRow(g, g.warm_ties, g.last_interaction_on) for g in groups]
+def coverage(scope: Scope) -> list[CoverageRow]:
+    """Each key group with its owner, warm ties into it (as last recounted by
+    services.activity_refresh) and last contact; untended first."""
+    ties = GroupTies.objects.filter(group=OuterRef("pk"))
+    groups = coverage_groups(scope).annotate(
+        warm_ties=Coalesce(Subquery(ties.values("warm_ties"), output_field=IntegerField()), 0),
+        last_contact_on=Subquery(ties.values("last_contact_on"), output_field=DateField()),
+    )
+    rows = [CoverageRow(g, g.warm_ties, g.last_contact_on) for g in groups]
     rows.sort(key=lambda row: (not row.untended, -row.group.influence, row.group.name))
     return rows
 
@@ -425,6 +467,7 @@ class Series:
 class MeetingsChart:
     months: list[datetime.date]
     series: list[Series]
+    refreshed_at: datetime.datetime | None = None
 
     @property
     def highest(self) -> int:
@@ -432,30 +475,66 @@ class MeetingsChart:
 
 
 def meetings_per_month(scope: Scope, on: datetime.date | None = None) -> MeetingsChart:
-    """Meetings logged per month (last 12) per team a participant belongs to.
-
-    A meeting of two teams' members counts for both teams, once for each.
-    """
+    """Meetings logged per month (last 12) per team, from the monthly rollup
+    (services.activity_refresh keeps it; `refreshed_at` says as of when)."""
     months = month_starts(on or today())
     teams = Team.objects.order_by("name")
-    memberships = Team.members.through.objects.filter(
-        user__interactions__occurred_on__gte=months[0]
-    )
+    rows = TeamMonthActivity.objects.filter(month__gte=months[0])
     if not scope.whole_organisation:
         teams = teams.filter(pk__in=scope.team_ids)
-        memberships = memberships.filter(team_id__in=scope.team_ids)
-    rows = (
-        memberships.annotate(month=TruncMonth("user__interactions__occurred_on"))
-        .values("team_id", "month")
-        .annotate(n=Count("user__interactions", distinct=True))
-    )
-    counts = {(r["team_id"], _as_date(r["month"])): r["n"] for r in rows}
+        rows = rows.filter(team_id__in=scope.team_ids)
+    counts, refreshed_at = {}, None
+    for row in rows.values("team_id", "month", "meetings", "refreshed_at"):
+        counts[row["team_id"], row["month"]] = row["meetings"]
+        refreshed_at = max(filter(None, [refreshed_at, row["refreshed_at"]]))
     series = [Series(team, [counts.get((team.pk, m), 0) for m in months]) for team in teams]
-    return MeetingsChart(months=months, series=series)
+    return MeetingsChart(months=months, series=series, refreshed_at=refreshed_at)
+
+
+def _month_sql(column: str) -> str:
+    """The first day of the month of a date column, in this database's SQL."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"strftime('%%Y-%%m-01', {column})"
 
 
 def _as_date(value) -> datetime.date:
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
     return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def team_meetings_by_month(since: datetime.date) -> list[tuple[int, datetime.date, int]]:
+    """(team, month, meetings) counted live: each meeting once per team whose members took
+    part. Heavy (every meeting since `since`): for the rollup, not for a page."""
+    rows = (
+        Team.members.through.objects.filter(user__interactions__occurred_on__gte=since)
+        .annotate(month=TruncMonth("user__interactions__occurred_on"))
+        .values("team_id", "month")
+        .annotate(n=Count("user__interactions", distinct=True))
+        .order_by()
+    )
+    return [(r["team_id"], _as_date(r["month"]), r["n"]) for r in rows]
+
+
+def group_meetings_by_month(since: datetime.date) -> list[tuple[int, datetime.date, int, int, int]]:
+    """(group, month, meetings, given, asked) counted live over the meetings with a group's
+    members; each meeting once per group. Heavy: for the rollup, not for a page."""
+    month = _month_sql("i.occurred_on")
+    interaction = Interaction._meta.db_table
+    sql = (
+        f"WITH members AS ({_group_members_sql()}) "
+        f"SELECT m.group_id, {month}, COUNT(DISTINCT i.id), "
+        f"COUNT(DISTINCT CASE WHEN i.given <> '' THEN i.id END), "
+        f"COUNT(DISTINCT CASE WHEN i.asked <> '' THEN i.id END) "
+        f"FROM members m "
+        f"JOIN {Interaction.contacts.through._meta.db_table} ic ON ic.contact_id = m.contact_id "
+        f"JOIN {interaction} i ON i.id = ic.interaction_id "
+        f"WHERE i.occurred_on >= %s GROUP BY m.group_id, {month}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since])
+        return [(g, _as_date(m), n, given, asked) for g, m, n, given, asked in cursor.fetchall()]
 
 
 # Coming events
@@ -517,29 +596,25 @@ class GroupBalance:
         return self.asked > self.given
 
 
-def _meetings_with_members(since: datetime.date, text_field: str) -> SubqueryCount:
-    group = OuterRef(OuterRef("pk"))
-    direct = ContactMembership.objects.filter(group=group).values("contact_id")
-    via_organisation = OrganisationMembership.objects.filter(group=group).values("organisation_id")
-    meetings = (
-        Interaction.objects.filter(occurred_on__gte=since)
-        .filter(Q(contacts__in=direct) | Q(contacts__organisation_id__in=via_organisation))
-        .exclude(**{text_field: ""})
-    )
-    return SubqueryCount(meetings.values("pk").distinct())
-
-
 def give_ask_by_group(scope: Scope, on: datetime.date | None = None) -> list[GroupBalance]:
-    """Meetings of the last 12 months with a group's members in which we gave / asked."""
+    """Meetings of the last 12 months with a group's members in which we gave / asked,
+    from the monthly rollup (services.activity_refresh)."""
     since = month_starts(on or today())[0]
     groups = StakeholderGroup.objects.order_by("priority", "name", "pk")
     if not scope.whole_organisation:
         groups = groups.filter(owning_team_id__in=scope.team_ids)
-    groups = groups.annotate(
-        given=_meetings_with_members(since, "given"),
-        asked=_meetings_with_members(since, "asked"),
-    )
-    return [GroupBalance(g, g.given, g.asked) for g in groups]
+    totals = {
+        row["group_id"]: row
+        for row in GroupMonthActivity.objects.filter(month__gte=since, group__in=groups)
+        .values("group_id")
+        .annotate(given=Sum("given"), asked=Sum("asked"))
+        .order_by()
+    }
+    empty = {"given": 0, "asked": 0}
+    return [
+        GroupBalance(g, totals.get(g.pk, empty)["given"], totals.get(g.pk, empty)["asked"])
+        for g in groups
+    ]
 
 
 # The dashboard
@@ -564,6 +639,8 @@ class Dashboard:
     give_ask: list[GroupBalance]
     roadmap: RoadmapProgress
     teams: list[Team] = field(default_factory=list)
+    # When warmth, coverage, meetings and give/ask were last recounted (None: never).
+    counted_at: datetime.datetime | None = None
 
     @property
     def untended_groups(self) -> list[CoverageRow]:
@@ -573,7 +650,7 @@ class Dashboard:
 def dashboard_for(*, scope: Scope, rows: int = DASHBOARD_ROWS) -> Dashboard:
     """Every figure of the dashboard for one scope: a fixed number of queries."""
     on = today()
-    warmth = warmth_counts(scope, on)
+    warmth, counted_at = warmth_today(scope, on)
     going_cold = key_contact_list_in_scope(scope, state=KeyContactState.GOING_COLD, on=on)
     untended = key_contact_list_in_scope(scope, state=KeyContactState.UNTENDED, on=on)
     return Dashboard(
@@ -581,7 +658,7 @@ def dashboard_for(*, scope: Scope, rows: int = DASHBOARD_ROWS) -> Dashboard:
         today=on,
         warmth=warmth,
         warmth_trend=warmth_trend(scope, warmth, on),
-        coverage=coverage(scope, on),
+        coverage=coverage(scope),
         untended_key_contacts=list(untended[:rows]),
         untended_key_contact_total=untended.count(),
         cooling_key_contacts=list(going_cold[:rows]),
@@ -594,6 +671,7 @@ def dashboard_for(*, scope: Scope, rows: int = DASHBOARD_ROWS) -> Dashboard:
         give_ask=give_ask_by_group(scope, on),
         roadmap=roadmap_progress(on=on),
         teams=list(Team.objects.order_by("name")) if scope.whole_organisation else [],
+        counted_at=counted_at,
     )
 
 

@@ -40,3 +40,9 @@ def send_weekly_digest(user_id: int, day: str) -> bool:
 def record_warmth_snapshot() -> int:
     """Store today's relationships by warmth (the dashboard's trend); beat runs it monthly."""
     return services.warmth_snapshot_record()
+
+
+@shared_task
+def refresh_activity() -> int:
+    """Recount the dashboard's meetings and give/ask rollups; beat runs it every 15 minutes."""
+    return services.activity_refresh()

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from events.models import Encounter, Event, Invitation
 from network_manager import selectors, services
+from network_manager import services as network_services
 from network_manager.models import KeyContact, RoadmapStep, Strategy, StrategyGoal
 from network_manager.permissions import dashboard_scope
 from relations import services as relation_services
@@ -85,6 +86,8 @@ def world(manager, lead, networker, colleague, outsider, teams, contact):
     Encounter.objects.create(
         event=event, colleague=networker, contact=anna, starts_at=starts, goal=""
     )
+    # What beat recounts every 15 minutes (meetings, give/ask, coverage, today's warmth).
+    network_services.activity_refresh()
     return {
         "alpha": alpha,
         "beta": beta,

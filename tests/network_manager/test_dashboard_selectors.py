@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import Encounter, Event, Invitation, InvitationStatus
-from network_manager import selectors
+from network_manager import selectors, services
 from network_manager.models import KeyContact, RoadmapStep, StepStatus, WarmthSnapshot
 from network_manager.permissions import Scope
 from relations.models import Contact, FollowUp, Interaction, Organisation, Relationship, User
@@ -167,6 +167,8 @@ def world(db, lead, networker, colleague, outsider, manager, team_alpha, team_be
     Encounter.objects.create(
         event=summit, colleague=colleague, contact=bert, starts_at=summit.starts_at
     )
+    # What beat recounts every 15 minutes (meetings, give/ask, coverage, today's warmth).
+    services.activity_refresh()
 
     return SimpleNamespace(
         on=on, months=months, alpha=team_alpha, beta=team_beta,
@@ -251,6 +253,7 @@ def test_a_group_with_a_steward_but_no_team_is_tended_when_somebody_is_warm(worl
     ContactMembership.objects.create(
         group=world.energy, contact=Contact.objects.get(first_name="Jan")
     )
+    services.activity_refresh()
 
     rows = {r.group.name: r for r in selectors.coverage(ORGANISATION)}
 
@@ -340,6 +343,18 @@ def test_meetings_per_month_count_a_two_team_meeting_for_both_teams(world):
         ("Beta", [0] * 11 + [1]),
     ]
     assert chart.highest == 2
+
+
+def test_a_new_meeting_shows_after_the_recount_and_its_time_is_told(world, outsider):
+    meeting(world.on, [outsider], [world.anna], given="An introduction")
+    before = selectors.dashboard_for(scope=ORGANISATION)
+
+    services.activity_refresh()
+    after = selectors.dashboard_for(scope=ORGANISATION)
+
+    beta = {s.team.name: s.counts[-1] for s in before.meetings.series}["Beta"]
+    assert {s.team.name: s.counts[-1] for s in after.meetings.series}["Beta"] == beta + 1
+    assert after.counted_at is not None and after.counted_at >= before.counted_at
 
 
 def test_a_team_sees_its_own_meetings_only(world):
