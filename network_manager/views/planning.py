@@ -299,7 +299,11 @@ def key_contact_edit(request, pk):
         except relation_services.ServiceError as error:
             _add_service_error(form, error)
         else:
-            messages.success(request, _("%(name)s is a key contact now.") % {"name": contact})
+            if key_contact is None:
+                message = _("%(name)s is a key contact now.")
+            else:
+                message = _("The assignment of key contact %(name)s is saved.")
+            messages.success(request, message % {"name": contact})
             return redirect(_safe_next(request, contact.get_absolute_url()))
     context = {
         "form": form,

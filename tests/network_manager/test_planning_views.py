@@ -467,7 +467,7 @@ def test_manager_assigns_a_key_contact_from_the_contact_page(
         "Board",
     )
     assert message_texts(response) == ["Anna de Vries is a key contact now."]
-    assert "Key contact of Alpha / Carl" in page(response)
+    assert "Key contact of Alpha · Carl" in page(response)
 
 
 def test_a_key_contact_networker_outside_the_team_is_refused(
@@ -530,7 +530,7 @@ def test_contact_page_panel_for_a_networker_is_read_only(
 
     key = KeyContact.objects.create(contact=contact, team=team_alpha, networker=colleague)
     html = page(client.get(contact.get_absolute_url()))
-    assert "Key contact of Alpha / Carl" in html
+    assert "Key contact of Alpha · Carl" in html
     assert reverse("network_manager:key_contact_edit", args=[contact.pk]) not in html
     assert reverse("network_manager:key_contact_remove", args=[key.pk]) not in html
     assert ">Assign</button>" not in html
