@@ -36,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 
 from crm.wsgi import application
 from events.models import Encounter, Event, Invitation
+from network_manager.models import KeyContact, RoadmapStep, StrategyGoal
 from relations.models import Contact, FollowUp, Interaction, Organisation, Relationship, Team, User
 from stakeholders.models import (
     ContactMembership,
@@ -231,6 +232,10 @@ MODELS = {
     "imports": ImportJob,
     "exports": Contact,
     "privacy": Contact,
+    "strategy-goals": StrategyGoal,
+    "roadmap-steps": RoadmapStep,
+    "key-contacts": KeyContact,
+    "group-assignments": StakeholderGroup,
 }
 
 
@@ -249,6 +254,8 @@ BODY_FIELDS = {
     "interaction": "interactions",
     "topics": "topics",
     "owning_team": "teams",
+    "team": "teams",
+    "groups": "stakeholder-groups",
     **dict.fromkeys(
         [
             "assignee",
@@ -260,6 +267,8 @@ BODY_FIELDS = {
             "our_members",
             "our_participants",
             "owner",
+            "networker",
+            "steward",
             "user",
         ],
         "user",

@@ -150,7 +150,9 @@ def test_network_manager_assigns_a_key_contact_going_cold_from_the_dashboard(
     panel.get_by_label("Why this contact matters").fill("Decides on the regional mobility budget")
     panel.get_by_role("button", name="Assign").click()
 
-    expect(page.locator(".messages")).to_contain_text("The assignment of key contact Sanne Visser is saved.")
+    expect(page.locator(".messages")).to_contain_text(
+        "The assignment of key contact Sanne Visser is saved."
+    )
     panel = page.locator(".key-contact-panel")
     expect(panel.locator(".key-contact-panel__status")).to_contain_text(
         "Key contact of Alpha · Nina Jansen"

@@ -185,7 +185,8 @@ def sizes() -> dict[str, int]:
 
 def test_seeding_again_replaces_its_own_rows(manager):
     before = sizes()
-    assert before == {"StrategyGoal": 4, "RoadmapStep": 12, "KeyContact": 8, "WarmthSnapshot": 36}
+    # Snapshots: the 1st of the last 12 months and today, for the organisation and 2 teams.
+    assert before == {"StrategyGoal": 4, "RoadmapStep": 12, "KeyContact": 8, "WarmthSnapshot": 39}
     call_command("seed_demo", "--if-empty", stdout=StringIO())
     assert sizes() == before
 

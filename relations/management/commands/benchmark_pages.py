@@ -1,8 +1,15 @@
-"""Time the networker's main pages in-process, as a networker sees them.
+"""Time the main pages in-process: the network manager's dashboard as the network
+manager, everything else as a networker.
 
 Besides the contact pages: the stakeholder map, the event year, the biggest coming
 event (guest list and encounter plan) and the calendar feed of the colleague with the
-most encounters. An event page whose URL does not exist yet is skipped with a note.
+most encounters. A dashboard or event page whose URL does not exist yet is skipped
+with a note; once it exists, anything but a 200 is an error, as for every page.
+
+`--ensure-contacts N` (as `make bench` runs it) first makes sure the database holds the
+large demo: an empty database is migrated and seeded with N contacts, one that already
+holds at least N contacts is migrated and used as it is, and any other is refused, never
+wiped.
 
 Uses Django's test Client (no web server, no network), so the figures are the
 view, selectors, template and database work of one request. Run it on a seeded
@@ -17,6 +24,7 @@ import time
 import warnings
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries
 from django.db.models import Count
@@ -24,8 +32,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from relations import permissions
+from relations import demo_data, permissions
 from relations.models import Contact, Interaction, User
+
+DASHBOARD_URL_NAME = "network_manager:dashboard"
+DASHBOARD_LABEL = "network manager dashboard"
 
 
 def p95(samples: list[float]) -> float:
@@ -36,22 +47,48 @@ def p95(samples: list[float]) -> float:
 
 class Command(BaseCommand):
     help = (
-        "Request the contact list (plain, searched, filtered by warmth), a busy contact's "
-        "detail page, My network, the stakeholder pages, the event year, the biggest coming "
-        "event and a busy calendar feed as a networker; print median and p95 time and the "
-        "number of SQL queries per page."
+        "Request the network manager's dashboard as the network manager, and the contact "
+        "list (plain, searched, filtered by warmth), a busy contact's detail page, My "
+        "network, the stakeholder pages, the event year, the biggest coming event and a busy "
+        "calendar feed as a networker; print median and p95 time and the number of SQL "
+        "queries per page."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=20, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=2, help="Untimed requests first.")
         parser.add_argument("--user", default="nina", help="Username of the networker.")
+        parser.add_argument(
+            "--manager",
+            default=demo_data.MANAGER[0],
+            help="Username of the network manager who opens the dashboard (default %(default)s).",
+        )
         parser.add_argument("--search", default="jansen", help="Search term for the list.")
         parser.add_argument("--warmth", default="cooling", help="Warmth filter for the list.")
+        parser.add_argument(
+            "--ensure-contacts",
+            type=int,
+            metavar="N",
+            help="First migrate and seed an empty database with N contacts (seed_demo), or "
+            "use one that holds at least N; refuse a database holding anything else.",
+        )
 
-    def handle(self, *args, runs: int, warmup: int, user: str, search: str, warmth: str, **opts):
+    def handle(
+        self,
+        *args,
+        runs: int,
+        warmup: int,
+        user: str,
+        manager: str,
+        search: str,
+        warmth: str,
+        ensure_contacts: int | None,
+        **opts,
+    ):
         if runs < 1:
             raise CommandError("--runs must be at least 1.")
+        if ensure_contacts is not None:
+            self.ensure_demo(ensure_contacts)
         networker = User.objects.filter(username=user, is_active=True).first()
         if networker is None:
             raise CommandError(
@@ -74,6 +111,22 @@ class Command(BaseCommand):
             ]
         except NoReverseMatch as error:
             raise CommandError(f"A page to benchmark has no URL yet: {error}") from error
+        pages = [(label, url, networker) for label, url in pages]
+        head = None
+        try:
+            dashboard_url = reverse(DASHBOARD_URL_NAME)
+        except NoReverseMatch:
+            self.stdout.write(
+                f"Skipped {DASHBOARD_LABEL}: no URL named {DASHBOARD_URL_NAME!r} yet."
+            )
+        else:
+            head = User.objects.filter(username=manager, is_active=True).first()
+            if head is None:
+                raise CommandError(
+                    f"No active user {manager!r} to open the dashboard as (--manager). "
+                    "Load demo data first: manage.py seed_demo."
+                )
+            pages.insert(0, (DASHBOARD_LABEL, dashboard_url, head))
 
         # Static URLs without a collected manifest (nor WhiteNoise's warning about the
         # missing STATIC_ROOT): the timings concern views and queries.
@@ -89,13 +142,57 @@ class Command(BaseCommand):
             ),
         ):
             warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-            results = self.measure(networker, pages, runs=runs, warmup=warmup)
-        self.report(networker, results, runs=runs, warmup=warmup)
+            results = self.measure(pages, runs=runs, warmup=warmup)
+        self.report(networker, head, results, runs=runs, warmup=warmup)
 
-    def measure(self, networker: User, pages, *, runs: int, warmup: int):
-        client = self.client_for(networker)
+    def ensure_demo(self, n_contacts: int) -> None:
+        """Leave a database holding at least n contacts as it is (migrated), seed an empty
+        one; refuse anything else rather than wipe somebody's data."""
+        if n_contacts < 1:
+            raise CommandError("--ensure-contacts must be at least 1.")
+        where = self.database_name()
+        tables = set(connection.introspection.table_names())
+        if Contact._meta.db_table in tables:
+            held = Contact.objects.count()
+            if held >= n_contacts:
+                self.stdout.write(
+                    f"{where} already holds {held:,} contacts (at least {n_contacts:,}): "
+                    "not seeding again."
+                )
+                call_command("migrate", interactive=False, verbosity=0)
+                return
+            if held or User.objects.exists():
+                holds = f"{held:,} contacts, fewer than {n_contacts:,}" if held else "users"
+                raise CommandError(
+                    f"{where} holds {holds}: the benchmark will not wipe it. Point "
+                    "DATABASE_URL at an empty database (it is migrated and seeded once) or at "
+                    f"one seeded with seed_demo --contacts {n_contacts}."
+                )
+        elif tables:
+            raise CommandError(
+                f"{where} holds {len(tables)} tables but none of this application's: the "
+                "benchmark will not touch it. Point DATABASE_URL at an empty database."
+            )
+        self.stdout.write(f"{where} is empty: migrating and seeding {n_contacts:,} contacts.")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command(
+            "seed_demo", contacts=n_contacts, verbosity=2, stdout=self.stdout, stderr=self.stderr
+        )
+
+    def database_name(self) -> str:
+        settings_dict = connection.settings_dict
+        host = settings_dict.get("HOST")
+        return f"The {connection.vendor} database {str(settings_dict['NAME'])!r}" + (
+            f" on {host}" if host else ""
+        )
+
+    def measure(self, pages, *, runs: int, warmup: int):
+        clients: dict[int, Client] = {}
         results = []
-        for label, url in pages:
+        for label, url, user in pages:
+            if user.pk not in clients:
+                clients[user.pk] = self.client_for(user)
+            client = clients[user.pk]
             for _ in range(max(1, warmup)):
                 self.get(client, label, url)
             # Each request clears connection.queries (request_started); start from empty so
@@ -112,10 +209,14 @@ class Command(BaseCommand):
             results.append((label, statistics.median(timings), p95(timings), n_queries))
         return results
 
-    def report(self, networker: User, results, *, runs: int, warmup: int) -> None:
+    def report(self, networker: User, head: User | None, results, *, runs: int, warmup: int):
+        as_whom = f"as {networker.username}"
+        if head is not None:
+            as_whom += f" (the dashboard as {head.username})"
         self.stdout.write(
-            f"Database: {connection.vendor}; {Contact.objects.count():,} contacts, "
-            f"{Interaction.objects.count():,} interactions; as {networker.username}; "
+            f"Database: {connection.vendor} {str(connection.settings_dict['NAME'])!r}; "
+            f"{Contact.objects.count():,} contacts, "
+            f"{Interaction.objects.count():,} interactions; {as_whom}; "
             f"{runs} timed runs per page after {max(1, warmup)} warm-up; "
             f"DEBUG={settings.DEBUG}"
         )

@@ -1,9 +1,11 @@
 """Load a plausible demo organisation: our people, their network, a year and a half of coffee.
 
-The default is small enough to click through (60 contacts); `--contacts N` scales
-it for benchmarks. Everything is written with bulk inserts, so 50,000 contacts
-take minutes: rows are planned in memory first (dates, who met whom), then the
-cached dates (last interaction, warmth thresholds) are set before inserting.
+The default is small enough to click through (60 contacts, 200 interactions); `--contacts N`
+scales it for benchmarks, with more interactions per contact as it grows (10.5 from 50,000
+contacts on: over 500,000 interactions, most contacts met a few times, some very often).
+Everything is written in bulk (COPY on PostgreSQL, bulk_create elsewhere), so 50,000
+contacts take about five minutes: rows are planned in memory first (dates, who met whom),
+then the cached dates (last interaction, warmth thresholds) are set before inserting.
 Then comes the stakeholder map (stakeholders.demo): fixed groups, topics and networks
 whose members are drawn from the contacts and organisations just created. Last comes the
 event year (events.demo): about 25 events around today with guest lists drawn from the
@@ -11,6 +13,7 @@ groups and networks, encounter plans, and outcomes of past encounters.
 """
 
 import datetime
+import io
 import itertools
 import math
 import random
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -44,8 +47,12 @@ from relations.models import (
 
 DEFAULT_CONTACTS = 60
 HORIZON_DAYS = 547  # eighteen months of history
+# Interactions per contact: 3 1/3 in the default demo (200 to click through), rising
+# log-linearly with the number of contacts to 10.5 at the benchmark scale of 50,000
+# (issue 5: at least 500,000 interactions), and 10.5 beyond.
+INTERACTIONS_PER_CONTACT = ((DEFAULT_CONTACTS, 10 / 3), (50_000, 10.5))
 BATCH_SIZE = 2000
-INTERACTION_CHUNK = 5000
+INTERACTION_CHUNK = 20000
 
 KIND_WEIGHTS = {
     InteractionKind.COFFEE: 50,
@@ -58,6 +65,13 @@ KIND_WEIGHTS = {
 }
 CADENCE_WEIGHTS = {30: 15, 60: 25, 90: 40, 180: 20}
 PROFILE_SHARES = {"warm": 0.45, "cooling": 0.25, "cold": 0.24, "never": 0.06}
+
+
+def planned_interactions(n_contacts: int) -> int:
+    """How many interactions seed_demo logs for n contacts (besides event outcomes)."""
+    (low_n, low), (high_n, high) = INTERACTIONS_PER_CONTACT
+    share = math.log(max(n_contacts, low_n) / low_n) / math.log(high_n / low_n)
+    return round(n_contacts * (low + (high - low) * min(share, 1.0)))
 
 
 def demo_usernames() -> list[str]:
@@ -85,7 +99,7 @@ class PlannedContact:
     interactions: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedInteraction:
     occurred_on: datetime.date
     contacts: list[int]
@@ -105,6 +119,90 @@ class Plan:
     org_sectors: list[str] = field(default_factory=list)
     contacts: list[PlannedContact] = field(default_factory=list)
     interactions: list[PlannedInteraction] = field(default_factory=list)
+
+
+class BulkWriter:
+    """Writes many rows at once: with COPY on PostgreSQL (neither model instances nor INSERT
+    statements to build; several times faster at 50,000 contacts), with bulk_create
+    elsewhere. Like bulk_create it sends no signals and skips save()."""
+
+    def __init__(self) -> None:
+        self.copy = connection.vendor == "postgresql"
+
+    def rows(self, model, columns: list[str], rows: list[tuple], *, ids: bool = False):
+        """Insert `rows` (values in the order of `columns`, attnames such as author_id);
+        with `ids`, return the new primary keys in the order of the rows."""
+        if not self.copy:
+            objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+            model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+            return [obj.pk for obj in objs] if ids else None
+        new_ids = None
+        if ids:
+            new_ids = self.reserve_ids(model, len(rows))
+            columns = [model._meta.pk.attname, *columns]
+            rows = [(pk, *row) for pk, row in zip(new_ids, rows, strict=True)]
+        self.copy_rows(model, columns, rows)
+        return new_ids
+
+    def objects(self, model, objs: list, *, ids: bool = False) -> None:
+        """Insert unsaved model instances, as bulk_create would (auto_now dates included);
+        with `ids`, each instance gets its primary key."""
+        if not self.copy:
+            model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+            return
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        if ids:
+            for obj, pk in zip(objs, self.reserve_ids(model, len(objs)), strict=True):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, connection.alias
+            fields = [model._meta.pk, *fields]
+        for start in range(0, len(objs), INTERACTION_CHUNK):
+            self.copy_rows(
+                model,
+                [f.attname for f in fields],
+                [
+                    tuple(f.pre_save(obj, True) for f in fields)
+                    for obj in objs[start : start + INTERACTION_CHUNK]
+                ],
+            )
+
+    def reserve_ids(self, model, n: int) -> list[int]:
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), model._meta.pk.column, n],
+            )
+            return sorted(pk for (pk,) in cursor.fetchall())
+
+    def copy_rows(self, model, columns: list[str], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        quote = connection.ops.quote_name
+        # Rows of ids only (the many-to-many tables) need no escaping.
+        to_text = str if all(type(value) is int for value in rows[0]) else copy_value
+        text = "".join("\t".join(map(to_text, row)) + "\n" for row in rows)
+        sql = "COPY {} ({}) FROM STDIN".format(
+            quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
+        )
+        with connection.cursor() as cursor:
+            cursor.copy_expert(sql, io.StringIO(text))
+
+
+def copy_value(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return str(value)
 
 
 class Command(BaseCommand):
@@ -205,6 +303,7 @@ class Seeder:
         self.n = n_contacts
         self.today = today
         self.plan = Plan()
+        self.writer = BulkWriter()
         self.timings: dict[str, float] = {}
         self.tz = timezone.get_current_timezone()
 
@@ -225,6 +324,7 @@ class Seeder:
         n_followups = self.timed("follow-ups", self.create_followups, interaction_ids)
         stakeholder_counts = self.timed("stakeholders", self.create_stakeholders)
         event_counts = self.timed("events", self.create_events)
+        network_counts = self.timed("network manager", self.create_network_manager)
         return {
             "users": len(self.plan.users),
             "organisations": len(self.plan.organisations),
@@ -234,6 +334,7 @@ class Seeder:
             "follow-ups": n_followups,
             **stakeholder_counts,
             **event_counts,
+            **network_counts,
         }
 
     # The stakeholder map: groups, topics, reciprocity cards and networks
@@ -268,6 +369,13 @@ class Seeder:
             users=self.plan.users,
             contacts=[planned.contact for planned in self.plan.contacts],
         )
+
+    # The strategic layer: strategy, roadmap, stewards, key contacts, warmth history
+
+    def create_network_manager(self) -> dict[str, int]:
+        from network_manager.demo import seed_network_manager  # local: as for events
+
+        return seed_network_manager(rng=self.rng, today=self.today, users=self.plan.users)
 
     # Our people
 
@@ -432,7 +540,7 @@ class Seeder:
     def plan_interactions(self) -> None:
         rng, plan, today = self.rng, self.plan, self.today
         contacts = plan.contacts
-        total = round(self.n * 10 / 3)
+        total = planned_interactions(self.n)
         met = [i for i, c in enumerate(contacts) if c.profile != "never"]
         if not met:
             met = [0]
@@ -440,21 +548,15 @@ class Seeder:
         # A few hubs with many interactions (one of them nina's) give detail pages some weight.
         nina = next(i for i, u in enumerate(plan.users) if u.username == "nina")
         hubs = set(rng.sample(met, min(len(met), max(1, self.n // 1000))))
-        hub_weight = 20 if self.n <= 1000 else 60
         ninas = [i for i in met if contacts[i].owner == nina and not contacts[i].contact.archived]
         if ninas:
             hub = ninas[0]
             hubs.add(hub)
             contacts[hub].profile = "warm"
             contacts[hub].taker = False
-        for i in met:
-            contacts[i].interactions = 1
-        weights = [hub_weight if i in hubs else rng.choice([1, 1, 1, 2, 2, 3, 5]) for i in met]
-        for i in rng.choices(met, weights=weights, k=max(0, total - len(met))):
-            contacts[i].interactions += 1
 
         for planned in contacts:
-            if planned.interactions:
+            if planned.profile != "never":
                 cadence = planned.contact.cadence_days
                 low, high = {
                     "warm": (0, cadence - 1),
@@ -465,19 +567,40 @@ class Seeder:
                     days=rng.randint(min(low, HORIZON_DAYS), min(high, HORIZON_DAYS))
                 )
 
+        # Every contact met has its last meeting (which sets its warmth); the others are
+        # shared out by a heavy-tailed activity: most contacts get a few, some get many.
+        # A tie met often has a short cadence, and a tie that went cold long ago had less
+        # time before it did.
+        for i in met:
+            contacts[i].interactions = 1
+        weights = []
+        for i in met:
+            planned = contacts[i]
+            span = (HORIZON_DAYS - (today - planned.last_on).days + 30) / (HORIZON_DAYS + 30)
+            activity = rng.lognormvariate(0, 1.1)
+            weights.append(activity * span * math.sqrt(90 / planned.contact.cadence_days))
+        mean_weight = sum(weights) / len(weights)
+        hub_weight = mean_weight * (10 if self.n <= 1000 else 30)
+        weights = [hub_weight if i in hubs else w for i, w in zip(met, weights, strict=True)]
+        for i in rng.choices(met, weights=weights, k=max(0, total - len(met))):
+            contacts[i].interactions += 1
+
         by_org: dict[int, list[int]] = defaultdict(list)
         for i in met:
             by_org[contacts[i].org].append(i)
         kinds, kind_w = zip(*KIND_WEIGHTS.items(), strict=True)
+        kind_cum = list(itertools.accumulate(kind_w))
         all_users = range(len(plan.users))
+        # One date object per day, shared by the (many) interactions on it.
+        days_ago = [today - datetime.timedelta(days=ago) for ago in range(HORIZON_DAYS + 1)]
         for i in met:
             planned = contacts[i]
             last_ago = (today - planned.last_on).days
+            mates = [u for u in plan.team_members[planned.team] if u != planned.owner]
+            colleagues = by_org[planned.org]
             for k in range(planned.interactions):
                 ago = last_ago if k == 0 else rng.randint(last_ago, HORIZON_DAYS)
-                occurred_on = today - datetime.timedelta(days=ago)
-                team = plan.team_members[planned.team]
-                mates = [u for u in team if u != planned.owner]
+                occurred_on = days_ago[ago]
                 roll = rng.random()
                 if roll < 0.70:
                     users = [planned.owner]
@@ -493,7 +616,7 @@ class Seeder:
                     # last meeting is not earlier, so every contact keeps its planned warmth.
                     others = [
                         j
-                        for j in rng.sample(by_org[planned.org], min(3, len(by_org[planned.org])))
+                        for j in rng.sample(colleagues, min(3, len(colleagues)))
                         if j != i and contacts[j].last_on >= occurred_on
                     ]
                     met_there += others[:1]
@@ -506,7 +629,7 @@ class Seeder:
                         occurred_on=occurred_on,
                         contacts=met_there,
                         users=users,
-                        kind=rng.choices(kinds, weights=kind_w)[0],
+                        kind=rng.choices(kinds, cum_weights=kind_cum)[0],
                         confidential=rng.random() < 0.1,
                         gives=gives,
                         asks=asks,
@@ -527,18 +650,15 @@ class Seeder:
             planned.contact.last_interaction_on = planned.last_on
             # bulk_create skips Contact.save(), which keeps the warmth cache.
             planned.contact.refresh_warmth_dates()
-        Contact.objects.bulk_create([c.contact for c in plan.contacts], batch_size=BATCH_SIZE)
+        self.writer.objects(Contact, [c.contact for c in plan.contacts], ids=True)
 
         tag_names = sorted({name for c in plan.contacts for name in c.tags})
         Tag.objects.bulk_create([Tag(name=name) for name in tag_names], batch_size=BATCH_SIZE)
         tag_ids = dict(Tag.objects.filter(name__in=tag_names).values_list("name", "pk"))
-        Contact.tags.through.objects.bulk_create(
-            [
-                Contact.tags.through(contact_id=c.contact.pk, tag_id=tag_ids[name])
-                for c in plan.contacts
-                for name in c.tags
-            ],
-            batch_size=BATCH_SIZE,
+        self.writer.rows(
+            Contact.tags.through,
+            ["contact_id", "tag_id"],
+            [(c.contact.pk, tag_ids[name]) for c in plan.contacts for name in c.tags],
         )
 
         affiliations = []
@@ -553,7 +673,7 @@ class Seeder:
                         role=self.rng.choice(data.AFFILIATION_ROLES),
                     )
                 )
-        Affiliation.objects.bulk_create(affiliations, batch_size=BATCH_SIZE)
+        self.writer.objects(Affiliation, affiliations)
 
     def texts(self, planned: PlannedInteraction) -> tuple[str, str, str]:
         rng = self.rng
@@ -577,7 +697,20 @@ class Seeder:
 
     def create_interactions(self) -> list[int]:
         """Insert in chunks, each with its participant rows, to keep memory flat."""
-        users, contacts = self.plan.users, self.plan.contacts
+        user_ids = [user.pk for user in self.plan.users]
+        contact_ids = [planned.contact.pk for planned in self.plan.contacts]
+        now = timezone.now()  # created_at and updated_at, as bulk_create sets them
+        columns = [
+            "created_at",
+            "updated_at",
+            "kind",
+            "occurred_on",
+            "author_id",
+            "summary",
+            "given",
+            "asked",
+            "confidential",
+        ]
         ids: list[int] = []
         for start in range(0, len(self.plan.interactions), INTERACTION_CHUNK):
             chunk = self.plan.interactions[start : start + INTERACTION_CHUNK]
@@ -585,36 +718,38 @@ class Seeder:
             for planned in chunk:
                 summary, given, asked = self.texts(planned)
                 rows.append(
-                    Interaction(
-                        kind=planned.kind,
-                        occurred_on=planned.occurred_on,
-                        author_id=users[planned.users[0]].pk,
-                        summary=summary,
-                        given=given,
-                        asked=asked,
-                        confidential=planned.confidential,
+                    (
+                        now,
+                        now,
+                        planned.kind,
+                        planned.occurred_on,
+                        user_ids[planned.users[0]],
+                        summary,
+                        given,
+                        asked,
+                        planned.confidential,
                     )
                 )
-            Interaction.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-            Interaction.our_participants.through.objects.bulk_create(
+            chunk_ids = self.writer.rows(Interaction, columns, rows, ids=True)
+            self.writer.rows(
+                Interaction.our_participants.through,
+                ["interaction_id", "user_id"],
                 [
-                    Interaction.our_participants.through(interaction_id=row.pk, user_id=users[u].pk)
-                    for row, planned in zip(rows, chunk, strict=True)
+                    (pk, user_ids[u])
+                    for pk, planned in zip(chunk_ids, chunk, strict=True)
                     for u in planned.users
                 ],
-                batch_size=BATCH_SIZE,
             )
-            Interaction.contacts.through.objects.bulk_create(
+            self.writer.rows(
+                Interaction.contacts.through,
+                ["interaction_id", "contact_id"],
                 [
-                    Interaction.contacts.through(
-                        interaction_id=row.pk, contact_id=contacts[c].contact.pk
-                    )
-                    for row, planned in zip(rows, chunk, strict=True)
+                    (pk, contact_ids[c])
+                    for pk, planned in zip(chunk_ids, chunk, strict=True)
                     for c in planned.contacts
                 ],
-                batch_size=BATCH_SIZE,
             )
-            ids += [row.pk for row in rows]
+            ids += chunk_ids
         return ids
 
     # Relationships: every pair that met, every owner, and a few acquaintances
@@ -658,7 +793,7 @@ class Seeder:
             )
             relationship.refresh_warmth_dates()
             rows.append(relationship)
-        Relationship.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.writer.objects(Relationship, rows)
         return len(rows)
 
     # Follow-ups: done, overdue and open ones, and a handful for nina to see today
@@ -722,5 +857,5 @@ class Seeder:
                     done_at=done_at,
                 )
             )
-        FollowUp.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.writer.objects(FollowUp, rows)
         return len(rows)
