@@ -154,6 +154,32 @@ def roadmap_progress(*, on: datetime.date | None = None, rows: int = 3) -> Roadm
     return RoadmapProgress(next_steps=next_steps, **counts)
 
 
+# Teams (their pages; the teams themselves are read through relations.selectors)
+
+
+def team_members_with_counts(team: Team, on: datetime.date | None = None) -> QuerySet[User]:
+    """The team's members with their ties and overdue follow-ups, counted in SQL."""
+    on = on or today()
+    ties = Relationship.objects.filter(user=OuterRef("pk"), contact__archived=False)
+    overdue = FollowUp.objects.filter(assignee=OuterRef("pk"), done_at__isnull=True, due_on__lt=on)
+    return team.members.order_by("first_name", "last_name", "username").annotate(
+        tie_count=SubqueryCount(ties.values("pk")),
+        overdue_count=SubqueryCount(overdue.values("pk")),
+    )
+
+
+def team_groups(team: Team) -> QuerySet[StakeholderGroup]:
+    return (
+        StakeholderGroup.objects.filter(owning_team=team)
+        .select_related("steward")
+        .order_by("priority", "name")
+    )
+
+
+def unowned_groups() -> QuerySet[StakeholderGroup]:
+    return StakeholderGroup.objects.filter(owning_team__isnull=True).order_by("name")
+
+
 # Relationships by warmth
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,10 +21,8 @@ from network_manager.models import RoadmapStep, StepStatus
 from relations import permissions as relation_permissions
 from relations import selectors as relation_selectors
 from relations import services as relation_services
-from relations.models import FollowUp, Relationship, Team
 from relations.views import _add_service_error, _page, _safe_next
 from stakeholders import selectors as stakeholder_selectors
-from stakeholders.models import StakeholderGroup
 
 OPEN_STEPS = (StepStatus.PLANNED, StepStatus.IN_PROGRESS)
 
@@ -218,34 +216,19 @@ def team_edit(request, pk):
     return _team_form_page(request, team)
 
 
-def _members_with_counts(team: Team, on: datetime.date):
-    """The team's members with their ties and overdue follow-ups, counted in SQL."""
-    ties = Relationship.objects.filter(user=OuterRef("pk"), contact__archived=False)
-    overdue = FollowUp.objects.filter(assignee=OuterRef("pk"), done_at__isnull=True, due_on__lt=on)
-    return team.members.order_by("first_name", "last_name", "username").annotate(
-        tie_count=selectors.SubqueryCount(ties.values("pk")),
-        overdue_count=selectors.SubqueryCount(overdue.values("pk")),
-    )
-
-
 @login_required
 def team_detail(request, pk):
     team = relation_selectors.team_get_for(user=request.user, pk=pk)
     on = relation_selectors.today()
     can_change = relation_permissions.is_network_manager(request.user)
     scope = permissions.Scope(team_ids=frozenset([team.pk]), teams=(team,))
-    groups = StakeholderGroup.objects.filter(owning_team=team).select_related("steward")
     context = {
         "team": team,
-        "members": _members_with_counts(team, on),
-        "groups": groups.order_by("priority", "name"),
+        "members": selectors.team_members_with_counts(team, on),
+        "groups": selectors.team_groups(team),
         "key_contacts": _page(request, selectors.key_contact_list_in_scope(scope, on=on)),
         "can_change": can_change,
-        "unowned_groups": (
-            StakeholderGroup.objects.filter(owning_team__isnull=True).order_by("name")
-            if can_change
-            else []
-        ),
+        "unowned_groups": selectors.unowned_groups() if can_change else [],
     }
     return render(request, "network_manager/team_detail.html", context)
 
