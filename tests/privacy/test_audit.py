@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Encounter, Event, Invitation
+from network_manager.models import KeyContact, RoadmapStep, Strategy, StrategyGoal
 from privacy import audit
 from relations.models import (
     Contact,
@@ -133,6 +134,26 @@ CASES = {
         "goal",
         "",
         "Ask about the pilot",
+    ),
+    Strategy: Case(
+        lambda w: Strategy.objects.create(), "definition", "", "Relationships on purpose"
+    ),
+    StrategyGoal: Case(
+        lambda w: StrategyGoal.objects.create(
+            strategy=Strategy.objects.get_or_create(pk=1)[0], title="Energy"
+        ),
+        "title",
+        "Energy",
+        "Energy transition",
+    ),
+    RoadmapStep: Case(
+        lambda w: RoadmapStep.objects.create(title="Train", target_on=timezone.localdate()),
+        "status",
+        "planned",
+        "done",
+    ),
+    KeyContact: Case(
+        lambda w: KeyContact.objects.create(contact=w.contact), "reason", "", "Opens doors"
     ),
 }
 
