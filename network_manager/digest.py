@@ -21,13 +21,14 @@ from django.utils import formats, timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from events.models import Encounter, Event
-from events.selectors import with_plan_counts
+from events.models import Event
 from network_manager.models import KeyContact
 from network_manager.permissions import Scope, dashboard_scope
 from network_manager.selectors import (
+    PLAN_INCOMPLETE,
     KeyContactState,
     OverdueCount,
+    events_in_scope,
     key_contact_list_in_scope,
     overdue_by_networker,
     overdue_followups_in_scope,
@@ -101,20 +102,7 @@ def incomplete_events_in_scope(
 ) -> QuerySet[Event]:
     """Events of the next `days` days (that the scope's teams take part in, as on the
     dashboard) with no encounter planned yet or an encounter without a goal."""
-    events = Event.objects.filter(
-        ends_at__gt=since, starts_at__lt=since + datetime.timedelta(days=days)
-    )
-    if not scope.whole_organisation:
-        members = scope_member_ids(scope)
-        events = events.filter(
-            Q(organiser_id__in=members)
-            | Exists(Encounter.objects.filter(event=OuterRef("pk"), colleague_id__in=members))
-        )
-    return (
-        with_plan_counts(events)
-        .filter(Q(encounter_count=0) | Q(goalless_count__gt=0))
-        .order_by("starts_at", "pk")
-    )
+    return events_in_scope(scope, since=since, days=days).filter(PLAN_INCOMPLETE)
 
 
 def weekly_digest_for(scope: Scope, week_ending: datetime.date) -> WeeklyDigest:

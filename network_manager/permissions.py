@@ -31,6 +31,8 @@ def led_teams(user) -> list[Team]:
 
 
 def can_see_dashboard(user) -> bool:
+    if not user.is_authenticated:
+        return False
     return is_network_manager(user) or Team.objects.filter(lead=user).exists()
 
 

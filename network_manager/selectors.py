@@ -576,13 +576,13 @@ class ComingEvent:
         return self.event.encounter_count == 0 or self.event.goalless_count > 0
 
 
-def coming_events(
-    scope: Scope, *, now: datetime.datetime | None = None, rows: int = DASHBOARD_ROWS
-) -> list[ComingEvent]:
-    """Events of the next 60 days (the scope's teams take part in), with their plan counts."""
-    now = now or timezone.now()
+def events_in_scope(
+    scope: Scope, *, since: datetime.datetime, days: int = COMING_EVENT_DAYS
+) -> QuerySet[Event]:
+    """Events running in the `days` days from `since` that the scope's teams take part in
+    (one of their members organises it or meets somebody there), with plan counts."""
     events = Event.objects.filter(
-        ends_at__gt=now, starts_at__lt=now + datetime.timedelta(days=COMING_EVENT_DAYS)
+        ends_at__gt=since, starts_at__lt=since + datetime.timedelta(days=days)
     )
     if not scope.whole_organisation:
         members = scope_member_ids(scope)
@@ -590,7 +590,18 @@ def coming_events(
             Q(organiser_id__in=members)
             | Exists(Encounter.objects.filter(event=OuterRef("pk"), colleague_id__in=members))
         )
-    events = list(with_plan_counts(events).order_by("starts_at", "pk")[:rows])
+    return with_plan_counts(events).order_by("starts_at", "pk")
+
+
+# The SQL twin of ComingEvent.plan_incomplete, on events_in_scope's plan counts.
+PLAN_INCOMPLETE = Q(encounter_count=0) | Q(goalless_count__gt=0)
+
+
+def coming_events(
+    scope: Scope, *, now: datetime.datetime | None = None, rows: int = DASHBOARD_ROWS
+) -> list[ComingEvent]:
+    """Events of the next 60 days (the scope's teams take part in), with their plan counts."""
+    events = list(events_in_scope(scope, since=now or timezone.now())[:rows])
     statuses = (
         Invitation.objects.filter(event__in=events)
         .values("event_id", "status")

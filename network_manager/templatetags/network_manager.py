@@ -3,22 +3,21 @@
 `{% network_tabs current %}` draws the tab bar of the Network section (the dashboard and
 teams tabs only for network managers and team leads); `{% key_contact_panel contact %}`
 shows on the contact page whether the contact is a key contact, and lets network managers
-assign it. Both read the `is_network_manager` flag of the roles context processor.
+assign it.
 """
 
 from django import template
 
 from network_manager import forms
 from network_manager.models import KeyContact
-from relations.models import Team
+from network_manager.permissions import can_see_dashboard as can_see_dashboard_of
 from relations.permissions import is_network_manager
 
 register = template.Library()
 
 
 def _is_manager(context) -> bool:
-    if "is_network_manager" in context:
-        return bool(context["is_network_manager"])
+    # is_network_manager caches the roles on the user: no query after the context processor.
     request = context.get("request")
     return request is not None and is_network_manager(request.user)
 
@@ -26,11 +25,7 @@ def _is_manager(context) -> bool:
 @register.inclusion_tag("network_manager/_tabs_bar.html", takes_context=True)
 def network_tabs(context, current: str = ""):
     request = context.get("request")
-    user = getattr(request, "user", None)
-    # The rule of permissions.can_see_dashboard, without a query for network managers.
-    can_see_dashboard = _is_manager(context) or (
-        user is not None and user.is_authenticated and Team.objects.filter(lead=user).exists()
-    )
+    can_see_dashboard = request is not None and can_see_dashboard_of(request.user)
     return {"current": current, "can_see_dashboard": can_see_dashboard}
 
 

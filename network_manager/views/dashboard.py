@@ -13,7 +13,7 @@ from events.models import InvitationStatus
 from network_manager import charts, selectors
 from network_manager.permissions import Scope, dashboard_scope, led_teams
 from relations.models import Team, User
-from relations.permissions import is_network_manager
+from relations.permissions import is_network_manager, visible_teams
 from relations.selectors import Warmth, today, warmth_of
 from relations.views import _page, _render_list
 
@@ -43,9 +43,7 @@ def _switch_teams(user, scope: Scope, board: selectors.Dashboard) -> list[Team]:
 
 def _team_choices(user) -> list[Team]:
     """The teams a list's team filter offers: every team, or the ones the user leads."""
-    if is_network_manager(user):
-        return list(Team.objects.order_by("name"))
-    return led_teams(user)
+    return list(visible_teams(user).order_by("name"))
 
 
 def _scope_context(request, scope: Scope) -> dict:
